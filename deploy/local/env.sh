@@ -1,0 +1,44 @@
+# Shared settings for deploy/local scripts. Sourced, not run.
+# Every value can be overridden from the environment.
+NM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The state directory must be reachable by the postgres and rabbitmq users: move it with NEWSMONITOR_STATE_DIR
+# when the checkout sits under a private home directory.
+NM_STATE=${NEWSMONITOR_STATE_DIR:-$NM_ROOT/deploy/local/.state}
+NM_LOGS=$NM_STATE/logs
+NM_PG_PORT=${NEWSMONITOR_PG_PORT:-55432}
+NM_PG_DB=${NEWSMONITOR_PG_DB:-newsmonitor}
+NM_PG_USER=newsmonitor
+NM_PG_PASSWORD=${NEWSMONITOR_PG_PASSWORD:-newsmonitor}
+NM_RABBIT_PORT=${NEWSMONITOR_RABBIT_PORT:-5682}
+NM_RABBIT_DIST_PORT=${NEWSMONITOR_RABBIT_DIST_PORT:-25682}
+NM_RABBIT_NODE=${NEWSMONITOR_RABBIT_NODE:-newsmonitor@localhost}
+NM_RABBIT_USER=newsmonitor
+NM_RABBIT_PASSWORD=${NEWSMONITOR_RABBIT_PASSWORD:-newsmonitor}
+NM_RABBIT_VHOST=${NEWSMONITOR_RABBIT_VHOST:-newsmonitor}
+NM_GATEWAY_PORT=${NEWSMONITOR_GATEWAY_PORT:-8080}
+NM_CONFIGURATION=${NEWSMONITOR_CONFIGURATION:-Release}
+
+# name:port of every service; the gateway comes last so it starts after what it routes to.
+NM_SERVICES=(ingestion:8081 classification:8082 entities:8083 alerting:8084 gateway:$NM_GATEWAY_PORT)
+
+nm_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+nm_pg_connection() { echo "Host=127.0.0.1;Port=$NM_PG_PORT;Database=${1:-$NM_PG_DB};Username=$NM_PG_USER;Password=$NM_PG_PASSWORD"; }
+
+nm_rabbit_env() {
+  export RABBITMQ_NODENAME=$NM_RABBIT_NODE
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT=$NM_RABBIT_PORT
+  export RABBITMQ_DIST_PORT=$NM_RABBIT_DIST_PORT
+  export RABBITMQ_MNESIA_BASE=$NM_STATE/rabbitmq/mnesia
+  export RABBITMQ_LOG_BASE=$NM_STATE/rabbitmq/log
+  export RABBITMQ_CONFIG_FILE=$NM_STATE/rabbitmq/rabbitmq
+  export RABBITMQ_ENABLED_PLUGINS_FILE=$NM_STATE/rabbitmq/enabled_plugins
+  export RABBITMQ_PID_FILE=$NM_STATE/rabbitmq/rabbitmq.pid
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  # Erlang distribution listens on loopback too.
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+}
+
+nm_rabbitmqctl() { (nm_rabbit_env; rabbitmqctl -n "$NM_RABBIT_NODE" "$@"); }
+
+nm_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }

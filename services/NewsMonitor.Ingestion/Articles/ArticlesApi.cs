@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.Json;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Ingestion.Articles;
+
+/// <summary>HTTP intake: <c>POST /api/v1/articles</c>, <c>POST /api/v1/articles/batch</c>, <c>GET /api/v1/articles/{id}</c>.</summary>
+public static class ArticlesApi
+{
+    /// <summary>Most items one batch request may carry.</summary>
+    public const int MaxBatchItems = 1_000;
+
+    /// <summary>Maps the article endpoints.</summary>
+    public static IEndpointRouteBuilder MapArticlesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/articles");
+        group.MapPost("/", SubmitAsync);
+        group.MapPost("/batch", SubmitBatchAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        return app;
+    }
+
+    private static async Task<Results<Accepted<IntakeOutcome>, ProblemHttpResult>> SubmitAsync(
+        HttpRequest request, ArticleIntake intake, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body.Problem is not null) return body.Problem;
+        var parsed = Parse(body.Bytes, json.Value.SerializerOptions);
+        if (parsed.Problem is not null) return parsed.Problem;
+
+        var (article, errors) = ArticleValidation.Validate(parsed.Submission);
+        if (article is null) return Problems.BadRequest("Invalid article", "The article was not stored: " + string.Join(" ", errors.Values.SelectMany(v => v)), errors);
+
+        var outcome = (await intake.SubmitAsync([article], cancellationToken))[0];
+        return TypedResults.Accepted($"/api/v1/articles/{outcome.Id}", outcome);
+    }
+
+    private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> SubmitBatchAsync(
+        HttpRequest request, ArticleIntake intake, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(request, cancellationToken);
+        if (body.Problem is not null) return body.Problem;
+        var items = SplitBatch(body.Bytes, request.ContentType);
+        if (items.Problem is not null) return items.Problem;
+        if (items.Elements.Count > MaxBatchItems) return Problems.BadRequest("Batch too large", $"The batch has {items.Elements.Count} items; the limit is {MaxBatchItems}.");
+
+        var results = new BatchItemResult[items.Elements.Count];
+        var valid = new List<(int Index, ValidArticle Article)>();
+        for (var i = 0; i < items.Elements.Count; i++)
+        {
+            var parsed = Parse(items.Elements[i], json.Value.SerializerOptions);
+            if (parsed.Problem is not null)
+            {
+                results[i] = BatchItemResult.Invalid(i, new Dictionary<string, string[]> { ["json"] = [parsed.Problem.ProblemDetails.Detail ?? "Malformed JSON."] });
+                continue;
+            }
+            var (article, errors) = ArticleValidation.Validate(parsed.Submission);
+            if (article is null) results[i] = BatchItemResult.Invalid(i, errors);
+            else valid.Add((i, article));
+        }
+
+        var outcomes = await intake.SubmitAsync(valid.Select(v => v.Article).ToList(), cancellationToken);
+        for (var k = 0; k < valid.Count; k++) results[valid[k].Index] = BatchItemResult.From(valid[k].Index, outcomes[k]);
+        return TypedResults.Ok(new BatchResult(results,
+            results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "invalid")));
+    }
+
+    private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> GetAsync(Guid id, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var article = await session.LoadAsync<Article>(id, cancellationToken);
+        return article is null
+            ? Problems.NotFound($"No article with id {id} has been stored.")
+            : TypedResults.Ok(ArticleView.From(article));
+    }
+
+    private static async Task<(byte[] Bytes, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            return (buffer.ToArray(), null);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            return ([], TypedResults.Problem(title: "Request body rejected", detail: exception.Message, statusCode: exception.StatusCode));
+        }
+    }
+
+    private static (ArticleSubmission? Submission, ProblemHttpResult? Problem) Parse(ReadOnlyMemory<byte> utf8, JsonSerializerOptions options)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8.Span);
+            var submission = JsonSerializer.Deserialize<ArticleSubmission>(ref reader, options);
+            return submission is null
+                ? (null, Problems.BadRequest("Malformed JSON", "The request body must be a JSON object with at least \"title\" and \"body\"."))
+                : (submission, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, Problems.BadRequest("Malformed JSON", Describe(exception)));
+        }
+    }
+
+    private static (List<ReadOnlyMemory<byte>> Elements, ProblemHttpResult? Problem) SplitBatch(byte[] bytes, string? contentType)
+    {
+        var elements = new List<ReadOnlyMemory<byte>>();
+        var ndjson = contentType?.Contains("ndjson", StringComparison.OrdinalIgnoreCase) == true
+                     || contentType?.Contains("jsonl", StringComparison.OrdinalIgnoreCase) == true;
+        if (ndjson)
+        {
+            // One JSON object per line; a broken line is reported as that item's problem, the rest go on.
+            var start = 0;
+            for (var i = 0; i <= bytes.Length; i++)
+            {
+                if (i < bytes.Length && bytes[i] != (byte)'\n') continue;
+                var line = bytes.AsMemory(start, i - start);
+                if (!IsBlank(line.Span)) elements.Add(line);
+                start = i + 1;
+            }
+            return (elements, null);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+                return (elements, Problems.BadRequest("Malformed batch", "The batch must be a JSON array of articles, or NDJSON with Content-Type application/x-ndjson."));
+            foreach (var element in document.RootElement.EnumerateArray()) elements.Add(Encoding.UTF8.GetBytes(element.GetRawText()));
+            return (elements, null);
+        }
+        catch (JsonException exception)
+        {
+            return (elements, Problems.BadRequest("Malformed JSON", Describe(exception)));
+        }
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> line)
+    {
+        foreach (var b in line) if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) return false;
+        return true;
+    }
+
+    private static string Describe(JsonException exception)
+    {
+        var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1}{(string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "" : ", at " + exception.Path)})" : "";
+        var what = exception.InnerException is DecoderFallbackException || exception.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase)
+            ? "The body is not valid UTF-8"
+            : "The body is not valid JSON for an article";
+        return $"{what}{where}. Nothing was stored.";
+    }
+}
+
+/// <summary>Result of one item of a batch, in the order of the request.</summary>
+public sealed record BatchItemResult(int Index, Guid? Id, string Status, IDictionary<string, string[]>? Errors)
+{
+    /// <summary>The item could not be stored; <paramref name="errors"/> says why.</summary>
+    public static BatchItemResult Invalid(int index, IDictionary<string, string[]> errors) => new(index, null, "invalid", errors);
+
+    /// <summary>The item was accepted or was a duplicate.</summary>
+    public static BatchItemResult From(int index, IntakeOutcome outcome) => new(index, outcome.Id, outcome.Status, null);
+}
+
+/// <summary>Answer of <c>POST /api/v1/articles/batch</c>.</summary>
+public sealed record BatchResult(IReadOnlyList<BatchItemResult> Items, int Accepted, int Duplicates, int Invalid);
+
+/// <summary>Answer of <c>GET /api/v1/articles/{id}</c>.</summary>
+public sealed record ArticleView(
+    Guid Id, string Title, string Body, string? Url, string Language, string? Source,
+    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing)
+{
+    /// <summary>View of the read model.</summary>
+    public static ArticleView From(Article article) => new(
+        article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, article.ReceivedAt, article.Processing);
+}

@@ -1,0 +1,14 @@
+using NewsMonitor.Ingestion.Articles;
+using NewsMonitor.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("ingestion");
+builder.AddArticles();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapArticlesApi();
+app.Run();
+
+/// <summary>Entry point, visible to integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,66 @@
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using Weasel.Core;
+
+namespace NewsMonitor.ServiceDefaults;
+
+/// <summary>Marten wiring shared by every service: one schema per service, System.Text.Json, async daemon.</summary>
+public static class EventStoreExtensions
+{
+    /// <summary>
+    /// Adds Marten on the <c>ConnectionStrings:Postgres</c> database in schema <c>NewsMonitor:Schema</c>
+    /// (default <paramref name="defaultSchema"/>), with the async daemon that runs relays and async projections.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
+        this WebApplicationBuilder builder, string defaultSchema, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (deploy/local/up sets it for local runs).");
+        var schema = builder.Configuration["NewsMonitor:Schema"] ?? defaultSchema;
+        // Solo for one replica; HotCold lets many replicas share the daemon work safely (deploy/k8s).
+        var daemonMode = Enum.Parse<DaemonMode>(builder.Configuration["NewsMonitor:DaemonMode"] ?? nameof(DaemonMode.Solo));
+
+        builder.Services.AddHealthChecks().AddCheck("postgres", new PostgresHealthCheck(connectionString), tags: ["ready"]);
+
+        return builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.Events.DatabaseSchemaName = schema;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                // Relays should pick up new events quickly: alerts are promised in well under a second per hop.
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
+                configure(options);
+            })
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(daemonMode);
+    }
+
+    private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(cancellationToken);
+                await using var command = new NpgsqlCommand("select 1", connection);
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL is not reachable", exception);
+            }
+        }
+    }
+}

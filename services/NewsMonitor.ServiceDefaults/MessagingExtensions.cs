@@ -1,0 +1,39 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace NewsMonitor.ServiceDefaults;
+
+/// <summary>MassTransit on RabbitMQ, wired the same way in every service.</summary>
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// Adds MassTransit on the RabbitMQ node of the <c>RabbitMq</c> configuration section. Queues are named
+    /// <c>&lt;service&gt;-&lt;consumer&gt;</c> in kebab case so each service gets its own copy of every event;
+    /// failed messages are retried with backoff and then moved to the <c>_error</c> queue.
+    /// </summary>
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator> configure)
+    {
+        var section = builder.Configuration.GetSection("RabbitMq");
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configure(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(
+                    section["Host"] ?? "127.0.0.1",
+                    ushort.Parse(section["Port"] ?? "5672"),
+                    section["VirtualHost"] ?? "/",
+                    host =>
+                    {
+                        host.Username(section["Username"] ?? "guest");
+                        host.Password(section["Password"] ?? "guest");
+                    });
+                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace NewsMonitor.ServiceDefaults;
+
+/// <summary>problem+json answers with a reason a person can act on.</summary>
+public static class Problems
+{
+    /// <summary>400 with a title, a detail and, when given, per-field errors.</summary>
+    public static ProblemHttpResult BadRequest(string title, string detail, IDictionary<string, string[]>? errors = null)
+    {
+        var extensions = errors is null ? null : new Dictionary<string, object?> { ["errors"] = errors };
+        return TypedResults.Problem(detail: detail, title: title, statusCode: StatusCodes.Status400BadRequest, extensions: extensions);
+    }
+
+    /// <summary>404 naming what was not found.</summary>
+    public static ProblemHttpResult NotFound(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, title: "Not found", statusCode: StatusCodes.Status404NotFound, extensions: extensions);
+}

@@ -1,0 +1,16 @@
+using System.Diagnostics;
+
+namespace NewsMonitor.ServiceDefaults;
+
+/// <summary>The activity source NewsMonitor's own spans come from.</summary>
+public static class Telemetry
+{
+    /// <summary>Name to subscribe to in OpenTelemetry.</summary>
+    public const string SourceName = "NewsMonitor";
+
+    /// <summary>Source for NewsMonitor spans (relay publishes, consumers' domain steps).</summary>
+    public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Marten event header carrying the W3C trace context of the request that caused the event.</summary>
+    public const string TraceParentHeader = "traceparent";
+}

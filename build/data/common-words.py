@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Builds services/NewsMonitor.Entities/Data/common-words.txt from ANERcorp *train* only.
+
+A word that ANERcorp's annotators tagged O (outside any entity) at least twice and in at least half of its
+occurrences is a common word: a gazetteer entry equal to it (اليوم, الوطن, أمل ...) would mark ordinary
+text as a name, so the spotter skips such entries. Keys are folded like NewsMonitor.Text.ArabicNormalizer.
+Usage: build/data/common-words.py ../shared/data/ner/anercorp/train.conll > services/NewsMonitor.Entities/Data/common-words.txt
+"""
+import re
+import sys
+from collections import Counter
+
+DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640]")
+FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+
+
+def key(word: str) -> str:
+    return DIACRITICS.sub("", word).translate(FOLD).lower()
+
+
+outside, total = Counter(), Counter()
+with open(sys.argv[1], encoding="utf-8") as conll:
+    for line in conll:
+        parts = line.split()
+        if len(parts) != 2 or parts[0] == "-DOCSTART-":
+            continue
+        word = key(parts[0])
+        total[word] += 1
+        if parts[1] == "O":
+            outside[word] += 1
+
+for word in sorted(w for w in total if outside[w] >= 2 and outside[w] * 2 >= total[w]):
+    print(word)

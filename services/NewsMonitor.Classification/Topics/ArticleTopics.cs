@@ -1,0 +1,14 @@
+using NewsMonitor.Contracts;
+
+namespace NewsMonitor.Classification.Topics;
+
+/// <summary>Topics were assigned to an article; first event of the article's stream in this service.</summary>
+public sealed record ArticleTopicsAssigned(Guid ArticleId, IReadOnlyList<TopicScore> Topics, string ModelVersion, DateTimeOffset At);
+
+/// <summary>Read model of an article's topics, projected inline.</summary>
+public sealed record ArticleTopics(Guid Id, IReadOnlyList<TopicScore> Topics, string[] Labels, string ModelVersion, DateTimeOffset ClassifiedAt)
+{
+    /// <summary>Starts the read model.</summary>
+    public static ArticleTopics Create(ArticleTopicsAssigned assigned) =>
+        new(assigned.ArticleId, assigned.Topics, assigned.Topics.Select(topic => topic.Label).ToArray(), assigned.ModelVersion, assigned.At);
+}

@@ -1,0 +1,29 @@
+using Marten;
+using MassTransit;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Classification.Topics;
+
+/// <summary>Classifies each received article once: the article's stream here is started at most once.</summary>
+public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicLexicon lexicon, TimeProvider clock) : IConsumer<ArticleReceived>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<ArticleReceived> context)
+    {
+        var article = context.Message;
+        if (await session.Events.FetchStreamStateAsync(article.ArticleId, context.CancellationToken) is not null) return;
+
+        var topics = lexicon.Classify(article.Title, article.Body);
+        session.KeepTraceContext();
+        session.Events.StartStream<ArticleTopics>(article.ArticleId, new ArticleTopicsAssigned(article.ArticleId, topics, TopicLexicon.Version, clock.GetUtcNow()));
+        try
+        {
+            await session.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
+        {
+            // A redelivered copy was handled concurrently; its result stands.
+        }
+    }
+}

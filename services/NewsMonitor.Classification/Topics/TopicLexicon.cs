@@ -1,0 +1,61 @@
+using NewsMonitor.Contracts;
+using NewsMonitor.Text;
+
+namespace NewsMonitor.Classification.Topics;
+
+/// <summary>A built-in topic label and the cue words that signal it.</summary>
+public sealed record TopicDefinition(string Label, string Description, IReadOnlyList<string> Cues);
+
+/// <summary>
+/// First topic classifier: counts cue words and phrases of each label in the title (double weight) and
+/// body, through the text core's morphology-aware phrase matcher. Pure; the trained model replaces it.
+/// </summary>
+public sealed class TopicLexicon
+{
+    /// <summary>Version recorded in events, so later models can re-classify history by replay.</summary>
+    public const string Version = "lexicon-1";
+
+    /// <summary>Score at or above which a label is assigned.</summary>
+    public const double Threshold = 0.5;
+
+    /// <summary>Label given when no built-in label reaches the threshold.</summary>
+    public const string Unknown = "unknown";
+
+    private readonly PhraseMatcher<string> _matcher = new();
+
+    /// <summary>The taxonomy of built-in labels.</summary>
+    public IReadOnlyList<TopicDefinition> Topics { get; }
+
+    /// <summary>Builds the lexicon from <paramref name="topics"/>.</summary>
+    public TopicLexicon(IReadOnlyList<TopicDefinition> topics)
+    {
+        Topics = topics;
+        foreach (var topic in topics)
+            foreach (var cue in topic.Cues)
+                _matcher.Add(cue, topic.Label);
+    }
+
+    /// <summary>The lexicon with the built-in taxonomy.</summary>
+    public static TopicLexicon BuiltIn { get; } = new(BuiltInTopics.All);
+
+    /// <summary>Scores every label with at least one cue; assigned labels first, best first.</summary>
+    public IReadOnlyList<TopicScore> Classify(string title, string body)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var match in _matcher.FindAll(title)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 2;
+        foreach (var match in _matcher.FindAll(body)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 1;
+
+        // Saturating score: 1 cue ≈ 0.25, 3 ≈ 0.5, 9 ≈ 0.75. Long texts need more evidence than a headline.
+        var assigned = weights
+            .Select(pair => new TopicScore(pair.Key, Math.Round(pair.Value / (pair.Value + 3.0), 4)))
+            .Where(score => score.Score >= Threshold)
+            .OrderByDescending(score => score.Score).ThenBy(score => score.Label, StringComparer.Ordinal)
+            .ToList();
+        if (assigned.Count == 0)
+        {
+            var best = weights.Count == 0 ? 0 : weights.Values.Max() / (weights.Values.Max() + 3.0);
+            assigned.Add(new TopicScore(Unknown, Math.Round(1 - best, 4)));
+        }
+        return assigned;
+    }
+}

@@ -1,0 +1,25 @@
+using JasperFx.Events.Projections;
+using Marten;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Classification.Topics;
+
+/// <summary>Registers topic classification: event store, relay, consumer, lexicon.</summary>
+public static class TopicsModule
+{
+    /// <summary>Adds everything the topics feature needs.</summary>
+    public static WebApplicationBuilder AddTopics(this WebApplicationBuilder builder)
+    {
+        builder.AddEventStore("classification", options =>
+            {
+                options.Projections.Snapshot<ArticleTopics>(SnapshotLifecycle.Inline);
+                options.Schema.For<ArticleTopics>().Index(article => article.ClassifiedAt);
+                options.Events.AddEventType<ArticleTopicsAssigned>();
+            })
+            .AddSubscriptionWithServices<ClassificationRelay>(ServiceLifetime.Singleton);
+        builder.AddMessaging("classification", bus => bus.AddConsumer<ClassifyArticleConsumer>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(TopicLexicon.BuiltIn);
+        return builder;
+    }
+}

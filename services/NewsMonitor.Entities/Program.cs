@@ -1,0 +1,14 @@
+using NewsMonitor.Entities.Extraction;
+using NewsMonitor.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("entities");
+builder.AddExtraction();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapEntitiesApi();
+app.Run();
+
+/// <summary>Entry point, visible to integration tests.</summary>
+public partial class Program;

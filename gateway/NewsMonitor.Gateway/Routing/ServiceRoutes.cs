@@ -1,0 +1,64 @@
+using NewsMonitor.Gateway.Security;
+using NewsMonitor.ServiceDefaults;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+
+namespace NewsMonitor.Gateway.Routing;
+
+/// <summary>Which service answers which public path (docs/api.md), as YARP routes and clusters.</summary>
+public static class ServiceRoutes
+{
+    /// <summary>The services behind the gateway, by configuration key under <c>Services</c>.</summary>
+    public static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting"];
+
+    /// <summary>Public path patterns and the service that owns each; the more specific article paths win over the catch-all.</summary>
+    public static readonly (string Path, string Service)[] Table =
+    [
+        ("/api/v1/articles/{id}/topics", "Classification"),
+        ("/api/v1/articles/{id}/entities", "Entities"),
+        ("/api/v1/articles/{**rest}", "Ingestion"),
+        ("/api/v1/topics/{**rest}", "Classification"),
+        ("/api/v1/entities/{**rest}", "Entities"),
+        ("/api/v1/subscriptions/{**rest}", "Alerting"),
+        ("/api/v1/alerts/{**rest}", "Alerting"),
+    ];
+
+    /// <summary>Adds YARP with the routing table and the caller-identity transform.</summary>
+    public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
+    {
+        var routes = Table.Select((entry, index) => new RouteConfig
+        {
+            RouteId = $"r{index}-{entry.Service.ToLowerInvariant()}",
+            ClusterId = entry.Service.ToLowerInvariant(),
+            Match = new RouteMatch { Path = entry.Path },
+        }).ToList();
+        var clusters = Services.Select(service => new ClusterConfig
+        {
+            ClusterId = service.ToLowerInvariant(),
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                ["primary"] = new() { Address = builder.Configuration[$"Services:{service}"] ?? throw new InvalidOperationException($"Services:{service} is not configured.") },
+            },
+        }).ToList();
+
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(routes, clusters)
+            .AddTransforms(context =>
+            {
+                // Identity headers are the gateway's to set: whatever a client sent is dropped, and the key stays here.
+                context.AddRequestHeaderRemove(Caller.RoleHeader);
+                context.AddRequestHeaderRemove(Caller.TenantHeader);
+                context.AddRequestHeaderRemove(ApiKeys.Header);
+                context.AddRequestTransform(transform =>
+                {
+                    if (transform.HttpContext.Items[ApiKeys.CallerItem] is Caller caller)
+                    {
+                        transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.RoleHeader, caller.Role);
+                        transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.TenantHeader, caller.Tenant);
+                    }
+                    return ValueTask.CompletedTask;
+                });
+            });
+        return builder;
+    }
+}

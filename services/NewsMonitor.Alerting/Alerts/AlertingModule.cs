@@ -1,0 +1,34 @@
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using NewsMonitor.Alerting.Subscriptions;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Alerting.Alerts;
+
+/// <summary>Registers subscriptions and alerting: event store, relay, consumer.</summary>
+public static class AlertingModule
+{
+    /// <summary>Adds everything subscriptions and alerts need.</summary>
+    public static WebApplicationBuilder AddAlerting(this WebApplicationBuilder builder)
+    {
+        builder.AddEventStore("alerting", options =>
+            {
+                // Rich appends assign the global sequence before inline projections run: the alert feed's cursor.
+                options.Events.AppendMode = EventAppendMode.Rich;
+                options.Projections.Snapshot<Subscription>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Alert>(SnapshotLifecycle.Inline);
+                options.Schema.For<Alert>().Index(alert => alert.Sequence).Index(alert => alert.SubscriptionId);
+                options.Schema.For<Subscription>().Index(subscription => subscription.Tenant);
+                options.Events.AddEventType<SubscriptionCreated>();
+                options.Events.AddEventType<SubscriptionChanged>();
+                options.Events.AddEventType<SubscriptionDeleted>();
+                options.Events.AddEventType<AlertTriggered>();
+                options.Events.AddEventType<ArticleEvaluated>();
+            })
+            .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
+        builder.AddMessaging("alerting", bus => bus.AddConsumer<EvaluateArticleConsumer>());
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+}

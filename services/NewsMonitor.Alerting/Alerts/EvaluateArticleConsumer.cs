@@ -1,0 +1,58 @@
+using Marten;
+using MassTransit;
+using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Alerting.Subscriptions;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Text;
+
+namespace NewsMonitor.Alerting.Alerts;
+
+/// <summary>
+/// Evaluates every active subscription against a received article, once. The evaluation and its alerts are
+/// stored in one transaction as new streams, so a redelivered or replayed message raises nothing twice.
+/// </summary>
+public sealed class EvaluateArticleConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<ArticleReceived>
+{
+    private static readonly Guid AlertScope = new("0b7f0b52-8d7e-4a39-9a3f-5b1c2d1e7a44");
+
+    /// <summary>The alert id of a (subscription, article) pair: the same pair can only ever have one alert.</summary>
+    public static Guid AlertId(Guid subscriptionId, Guid articleId) => DeterministicId.Create(AlertScope, $"{subscriptionId:N}:{articleId:N}");
+
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<ArticleReceived> context)
+    {
+        var article = context.Message;
+        if (await session.Events.FetchStreamStateAsync(article.ArticleId, context.CancellationToken) is not null) return;
+
+        var subscriptions = await session.Query<Subscription>().Where(subscription => !subscription.Deleted).ToListAsync(context.CancellationToken);
+        var rules = new List<RuleEntry>(subscriptions.Count);
+        foreach (var subscription in subscriptions)
+        {
+            // Rules were validated when stored; a rule the current parser refuses is skipped, not fatal.
+            if (AlertRule.Parse(subscription.Rule).Rule is { } rule) rules.Add(new RuleEntry(subscription.Id, rule));
+        }
+        var hits = new RuleMatcher(rules).Match(article.Title + "\n" + article.Body);
+
+        var now = clock.GetUtcNow();
+        var bySubscription = subscriptions.ToDictionary(subscription => subscription.Id);
+        var alertIds = new List<Guid>(hits.Count);
+        session.KeepTraceContext();
+        foreach (var hit in hits)
+        {
+            var alertId = AlertId(hit.SubscriptionId, article.ArticleId);
+            alertIds.Add(alertId);
+            session.Events.StartStream<Alert>(alertId,
+                new AlertTriggered(alertId, hit.SubscriptionId, bySubscription[hit.SubscriptionId].Tenant, article.ArticleId, article.Title, hit.Matched, now));
+        }
+        session.Events.StartStream(article.ArticleId, new ArticleEvaluated(article.ArticleId, alertIds, now));
+        try
+        {
+            await session.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
+        {
+            // A redelivered copy was evaluated concurrently; its alerts stand and none are added.
+        }
+    }
+}

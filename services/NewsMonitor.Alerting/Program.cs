@@ -1,0 +1,16 @@
+using NewsMonitor.Alerting.Alerts;
+using NewsMonitor.Alerting.Subscriptions;
+using NewsMonitor.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("alerting");
+builder.AddAlerting();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapSubscriptionsApi();
+app.MapAlertsApi();
+app.Run();
+
+/// <summary>Entry point, visible to integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,121 @@
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NewsMonitor.Alerting.Rules;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Alerting.Subscriptions;
+
+/// <summary>Body of <c>POST</c> and <c>PUT /api/v1/subscriptions</c>.</summary>
+public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook);
+
+/// <summary>Webhook target of a subscription.</summary>
+public sealed record WebhookRequest(string? Url, string? Secret);
+
+/// <summary>A subscription as the API shows it.</summary>
+public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt)
+{
+    /// <summary>View of the read model.</summary>
+    public static SubscriptionView From(Subscription subscription) => new(
+        subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt);
+}
+
+/// <summary>Answer of <c>POST /api/v1/subscriptions</c>.</summary>
+public sealed record SubscriptionCreatedView(Guid Id);
+
+/// <summary>Answer of <c>GET /api/v1/subscriptions</c>.</summary>
+public sealed record SubscriptionListView(IReadOnlyList<SubscriptionView> Items);
+
+/// <summary>Subscription endpoints, event-sourced per subscription.</summary>
+public static class SubscriptionsApi
+{
+    /// <summary>Maps the subscription endpoints.</summary>
+    public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/subscriptions");
+        group.MapPost("/", CreateAsync);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        group.MapPut("/{id:guid}", UpdateAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
+        SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (valid, problem) = Validate(request);
+        if (problem is not null) return problem;
+        var caller = Caller.From(http);
+        var id = Guid.CreateVersion7();
+        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
+    }
+
+    private static async Task<Ok<SubscriptionListView>> ListAsync(HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(http);
+        var query = session.Query<Subscription>().Where(subscription => !subscription.Deleted);
+        if (!caller.IsOperator) query = query.Where(subscription => subscription.Tenant == caller.Tenant);
+        var subscriptions = await query.OrderBy(subscription => subscription.CreatedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new SubscriptionListView(subscriptions.Select(SubscriptionView.From).ToList()));
+    }
+
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
+        return subscription is null ? NotFound(id) : TypedResults.Ok(SubscriptionView.From(subscription));
+    }
+
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
+        Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
+        if (subscription is null) return NotFound(id);
+        var (valid, problem) = Validate(request);
+        if (problem is not null) return problem;
+        var changed = new SubscriptionChanged(id, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow());
+        session.Events.Append(id, changed);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed)));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
+        if (subscription is null) return NotFound(id);
+        session.Events.Append(id, new SubscriptionDeleted(id, clock.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Subscription?> FindAsync(IQuerySession session, Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var subscription = await session.LoadAsync<Subscription>(id, cancellationToken);
+        // Another tenant's subscription answers exactly like a missing one.
+        return subscription is null || subscription.Deleted || !caller.CanSee(subscription.Tenant) ? null : subscription;
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound($"No subscription with id {id}.");
+
+    private sealed record ValidRequest(string Name, string Rule, string Mode);
+
+    private static (ValidRequest? Request, ProblemHttpResult? Problem) Validate(SubscriptionRequest? request)
+    {
+        if (request is null) return (null, Problems.BadRequest("Invalid subscription", "The body must be a JSON object with \"name\" and \"rule\"."));
+        var errors = new Dictionary<string, string[]>();
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name)) errors["name"] = ["A name is required."];
+        else if (name.Length > 200) errors["name"] = ["The name is longer than 200 characters."];
+        var mode = string.IsNullOrWhiteSpace(request.Mode) ? "immediate" : request.Mode.Trim().ToLowerInvariant();
+        if (!Subscription.Modes.Contains(mode)) errors["mode"] = [$"The mode must be one of {string.Join(", ", Subscription.Modes)}."];
+        if (request.Webhook is not null) errors["webhook"] = ["Webhook delivery is not available yet; alerts are read from GET /api/v1/alerts."];
+        var (_, ruleError) = AlertRule.Parse(request.Rule);
+        if (ruleError is not null) errors["rule"] = [ruleError.Message];
+        if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode), null);
+
+        var problem = Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);
+        if (ruleError is not null) problem.ProblemDetails.Extensions["rulePosition"] = ruleError.Position;
+        return (null, problem);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace NewsMonitor.Testing;
+
+/// <summary>
+/// The real PostgreSQL and RabbitMQ that deploy/local/test starts, and the means to give each test class its
+/// own schema and virtual host so classes run in parallel without seeing each other.
+/// </summary>
+public static class TestInfrastructure
+{
+    /// <summary>The repository root (where NewsMonitor.sln is).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>Build configuration the tests run under (Debug or Release), read from the test assembly's path.</summary>
+    public static string Configuration { get; } = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    /// <summary>Connection string of the test database.</summary>
+    public static string Postgres { get; } = Environment.GetEnvironmentVariable("NEWSMONITOR_TEST_POSTGRES")
+        ?? "Host=127.0.0.1;Port=55432;Database=newsmonitor_test;Username=newsmonitor;Password=newsmonitor";
+
+    /// <summary>RabbitMQ port.</summary>
+    public static ushort RabbitPort { get; } = ushort.Parse(Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_PORT") ?? "5682");
+
+    /// <summary>RabbitMQ user.</summary>
+    public static string RabbitUser { get; } = "newsmonitor";
+
+    /// <summary>RabbitMQ password.</summary>
+    public static string RabbitPassword { get; } = Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_PASSWORD") ?? "newsmonitor";
+
+    /// <summary>A name unique to this run, usable as schema and virtual host: lower-case letters, digits and underscores.</summary>
+    public static string UniqueName(string prefix) => $"t_{prefix}_{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 3 + 12)].ToLowerInvariant();
+
+    /// <summary>Creates a fresh, empty virtual host on the test RabbitMQ node.</summary>
+    public static async Task CreateVirtualHostAsync(string name)
+    {
+        var script = Path.Combine(RepoRoot, "deploy", "local", "rabbitmq-vhost");
+        using var process = Process.Start(new ProcessStartInfo(script, ["--fresh", name]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"Could not create RabbitMQ virtual host {name}: {error}");
+    }
+
+    /// <summary>Deletes a virtual host made by <see cref="CreateVirtualHostAsync"/>.</summary>
+    public static async Task DeleteVirtualHostAsync(string name)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"source '{RepoRoot}/deploy/local/env.sh' && nm_rabbitmqctl delete_vhost '{name}'"])
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Drops schemas made for a test class.</summary>
+    public static async Task DropSchemasAsync(params string[] schemas)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        foreach (var schema in schemas)
+        {
+            await using var command = new NpgsqlCommand($"drop schema if exists \"{schema}\" cascade", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Runs a scalar query on the test database.</summary>
+    public static async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Reads a file under tests/data.</summary>
+    public static string ReadTestData(string relativePath) => File.ReadAllText(Path.Combine(RepoRoot, "tests", "data", relativePath));
+
+    /// <summary>Path of a file in ../shared/data (train/dev data only; test splits are held back).</summary>
+    public static string SharedData(string relativePath) => Path.Combine(RepoRoot, "..", "shared", "data", relativePath);
+
+    private static string FindRepoRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "NewsMonitor.sln"))) return directory.FullName;
+        }
+        throw new InvalidOperationException("NewsMonitor.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,61 @@
+namespace NewsMonitor.Text.Tests;
+
+public class PhraseMatcherTests
+{
+    private static List<string> Found(string phrase, string text)
+    {
+        var matcher = new PhraseMatcher<string>();
+        matcher.Add(phrase, phrase);
+        return matcher.FindAll(text).Select(match => text.Substring(match.Start, match.Length)).ToList();
+    }
+
+    [Theory]
+    [InlineData("الناتو", "قال الأمين العام للناتو", "للناتو")]
+    [InlineData("الناتو", "وقال قادة والناتو", "والناتو")]
+    [InlineData("الناتو", "اجتمع بالناتو", "بالناتو")]
+    [InlineData("روسيا", "دول البلطيق المجاورة لروسيا وبولندا", "لروسيا")]
+    [InlineData("روسيا", "وروسيا تهدد", "وروسيا")]
+    [InlineData("بولندا", "لروسيا وبولندا", "وبولندا")]
+    [InlineData("بولندا", "خطة لبولندا", "لبولندا")]
+    [InlineData("أوكرانيا", "دعم اوكرانيا", "اوكرانيا")]
+    [InlineData("اوكرانيا", "دعم لأوكرانيا", "لأوكرانيا")]
+    [InlineData("حلف شمال الأطلسي", "قمة لحلف شمال الأطلسى في واشنطن", "لحلف شمال الأطلسى")]
+    [InlineData("الإنفاق", "التزام بالإنفاق الدفاعي", "بالإنفاق")]
+    [InlineData("NATO", "the nato summit", "nato")]
+    public void Finds_a_phrase_in_its_clitic_attached_and_spelling_variants(string phrase, string text, string expected) =>
+        Assert.Equal([expected], Found(phrase, text));
+
+    [Theory]
+    [InlineData("بولندا", "البولنديون يحتجون")]
+    [InlineData("الناتو", "ناتوية")]
+    [InlineData("روسيا", "الروسية")]
+    [InlineData("حلف شمال الأطلسي", "حلف شمال افريقيا")]
+    public void Does_not_find_a_phrase_inside_unrelated_words(string phrase, string text) =>
+        Assert.Empty(Found(phrase, text));
+
+    [Fact]
+    public void Longest_match_wins_and_offsets_point_at_the_mention()
+    {
+        var matcher = new PhraseMatcher<string>();
+        matcher.Add("الناتو", "short");
+        matcher.Add("حلف الناتو", "long");
+        const string text = "أكد حلف الناتو أن الناتو موحد";
+        var found = matcher.FindLongest(text);
+        Assert.Equal(["long", "short"], found.Select(match => match.Payload));
+        Assert.Equal("حلف الناتو", text.Substring(found[0].Start, found[0].Length));
+        Assert.Equal("الناتو", text.Substring(found[1].Start, found[1].Length));
+    }
+
+    [Fact]
+    public void Reports_every_payload_of_a_shared_phrase()
+    {
+        var matcher = new PhraseMatcher<int>();
+        matcher.Add("الناتو", 1);
+        matcher.Add("الناتو", 2);
+        Assert.Equal([1, 2], matcher.FindAll("قمة الناتو").Select(match => match.Payload));
+        Assert.Equal(1, matcher.Count);
+    }
+
+    [Fact]
+    public void Ignores_phrases_without_tokens() => Assert.False(new PhraseMatcher<int>().Add(" ،؛ ", 1));
+}

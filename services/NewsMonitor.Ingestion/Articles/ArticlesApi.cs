@@ -83,12 +83,23 @@ public static class ArticlesApi
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, cancellationToken);
-            return (buffer.ToArray(), null);
+            var bytes = buffer.ToArray();
+            return System.Text.Unicode.Utf8.IsValid(bytes) ? (bytes, null) : ([], InvalidUtf8(bytes));
         }
         catch (BadHttpRequestException exception)
         {
             return ([], TypedResults.Problem(title: "Request body rejected", detail: exception.Message, statusCode: exception.StatusCode));
         }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static ProblemHttpResult InvalidUtf8(byte[] bytes)
+    {
+        var at = 0;
+        try { StrictUtf8.GetCharCount(bytes); }
+        catch (DecoderFallbackException exception) { at = exception.Index; }
+        return Problems.BadRequest("Malformed JSON", $"The body is not valid UTF-8 (first bad byte at offset {at}). Nothing was stored.");
     }
 
     private static (ArticleSubmission? Submission, ProblemHttpResult? Problem) Parse(ReadOnlyMemory<byte> utf8, JsonSerializerOptions options)
@@ -148,10 +159,7 @@ public static class ArticlesApi
     private static string Describe(JsonException exception)
     {
         var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1}{(string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "" : ", at " + exception.Path)})" : "";
-        var what = exception.InnerException is DecoderFallbackException || exception.Message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase)
-            ? "The body is not valid UTF-8"
-            : "The body is not valid JSON for an article";
-        return $"{what}{where}. Nothing was stored.";
+        return $"The body is not valid JSON for an article{where}. Nothing was stored.";
     }
 }
 

@@ -7,12 +7,15 @@ namespace NewsMonitor.Ingestion.Articles;
 /// <summary>Records on the article's stream that a downstream step finished; a repeated report changes nothing.</summary>
 public static class ProcessingProgress
 {
-    /// <summary>Appends the step unless the article already has it, or does not exist here.</summary>
+    /// <summary>
+    /// Appends the step unless the article already has it, or does not exist here. The append expects the
+    /// version it read, so two concurrent reports cannot both append: the loser fails, is retried, and finds the step.
+    /// </summary>
     public static async Task RecordAsync(IDocumentSession session, Guid articleId, ProcessingStep step, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var article = await session.LoadAsync<Article>(articleId, cancellationToken);
-        if (article is null || article.Has(step)) return;
-        session.Events.Append(articleId, new ArticleProcessingStepCompleted(articleId, step, at));
+        var stream = await session.Events.FetchForWriting<Article>(articleId, cancellationToken);
+        if (stream.Aggregate is null || stream.Aggregate.Has(step)) return;
+        stream.AppendOne(new ArticleProcessingStepCompleted(articleId, step, at));
         await session.SaveChangesAsync(cancellationToken);
     }
 }

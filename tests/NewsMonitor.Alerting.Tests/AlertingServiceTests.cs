@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.Alerting.Tests;
+
+public sealed class AlertingFixture() : ServiceFixture<Program>("alerting")
+{
+    protected override Type[] ProbedMessages => [typeof(AlertRaised), typeof(ArticleAlertsEvaluated)];
+}
+
+/// <summary>Subscriptions over HTTP, ArticleReceived over RabbitMQ, alerts exactly once.</summary>
+public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixture<AlertingFixture>
+{
+    private static HttpRequestMessage AsTenant(HttpMethod method, string path, string tenant, object? body = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add(Caller.RoleHeader, "subscriber");
+        request.Headers.Add(Caller.TenantHeader, tenant);
+        return request;
+    }
+
+    private async Task<Guid> SubscribeAsync(string tenant, string rule)
+    {
+        var response = await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, "/api/v1/subscriptions", tenant, new { name = "test", rule }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    private static ArticleReceived Received(Guid id, string body) => new(id, "عنوان " + id, body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task A_matching_article_raises_one_alert_however_often_it_is_delivered()
+    {
+        var tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+        var subscription = await SubscribeAsync(tenant, "الناتو");
+        var article = Guid.NewGuid();
+        var message = Received(article, "قال الأمين العام للناتو إن الحلف موحد");
+
+        await Task.WhenAll(fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message));
+
+        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
+        Assert.Equal(subscription, raised.SubscriptionId);
+        Assert.Equal(["الناتو"], raised.Matched);
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == article)), "ArticleAlertsEvaluated");
+        await fixture.Probe.PublishAsync(message);
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+
+        Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article);
+        var feed = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, $"/api/v1/alerts?subscriptionId={subscription}", tenant), TestContext.Current.CancellationToken))
+            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var item = Assert.Single(feed.GetProperty("items").EnumerateArray());
+        Assert.Equal(article, item.GetProperty("articleId").GetGuid());
+        Assert.Equal(item.GetProperty("position").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture), feed.GetProperty("next").GetString());
+    }
+
+    [Fact]
+    public async Task An_article_that_does_not_match_raises_nothing_but_is_evaluated()
+    {
+        var subscription = await SubscribeAsync("t-nomatch", "\"الإنفاق الدفاعي\"");
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "الإنفاق على التعليم ارتفع"));
+
+        var evaluated = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().FirstOrDefault(m => m.ArticleId == article)), "ArticleAlertsEvaluated");
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
+        Assert.Equal(0, evaluated.AlertCount);
+    }
+
+    [Fact]
+    public async Task The_feed_pages_with_its_cursor()
+    {
+        var tenant = "t-page-" + Guid.NewGuid().ToString("N")[..6];
+        var subscription = await SubscribeAsync(tenant, "روسيا");
+        var articles = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var article in articles) await fixture.Probe.PublishAsync(Received(article, "وروسيا تهدد"));
+        await Eventually.TrueAsync(() => Task.FromResult(articles.All(a => fixture.Probe.Received<AlertRaised>().Any(m => m.ArticleId == a))), "three alerts");
+
+        var seen = new List<Guid>();
+        string? after = null;
+        for (var page = 0; page < 5 && seen.Count < 3; page++)
+        {
+            var path = $"/api/v1/alerts?subscriptionId={subscription}&limit=2" + (after is null ? "" : "&after=" + after);
+            var feed = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, path, tenant), TestContext.Current.CancellationToken)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+            seen.AddRange(feed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("articleId").GetGuid()));
+            after = feed.GetProperty("next").GetString();
+        }
+        Assert.Equal(articles.Order(), seen.Order());
+    }
+
+    [Fact]
+    public async Task Another_tenant_sees_neither_the_subscription_nor_its_alerts()
+    {
+        var subscription = await SubscribeAsync("tenant-a", "بولندا");
+        var other = await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, $"/api/v1/subscriptions/{subscription}", "tenant-b"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        var delete = await fixture.Client.SendAsync(AsTenant(HttpMethod.Delete, $"/api/v1/subscriptions/{subscription}", "tenant-b"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        var list = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, "/api/v1/subscriptions", "tenant-b"), TestContext.Current.CancellationToken)).Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(list.GetProperty("items").EnumerateArray(), s => s.GetProperty("id").GetGuid() == subscription);
+        var own = await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, $"/api/v1/subscriptions/{subscription}", "tenant-a"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_deleted_subscription_raises_no_more_alerts()
+    {
+        var subscription = await SubscribeAsync("t-del", "ليتوانيا");
+        var deleted = await fixture.Client.SendAsync(AsTenant(HttpMethod.Delete, $"/api/v1/subscriptions/{subscription}", "t-del"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "قمة في ليتوانيا"));
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == article)), "evaluation");
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
+    }
+
+    [Fact]
+    public async Task A_changed_rule_applies_to_later_articles()
+    {
+        var subscription = await SubscribeAsync("t-put", "لاهاي");
+        var put = await fixture.Client.SendAsync(AsTenant(HttpMethod.Put, $"/api/v1/subscriptions/{subscription}", "t-put", new { name = "renamed", rule = "فيلنيوس", mode = "daily" }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "قمة فيلنيوس"));
+        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
+        Assert.Equal(subscription, raised.SubscriptionId);
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"x\", \"rule\": \"(الناتو OR\"}", "rule")]
+    [InlineData("{\"name\": \"\", \"rule\": \"الناتو\"}", "name")]
+    [InlineData("{\"name\": \"x\", \"rule\": \"الناتو\", \"mode\": \"weekly\"}", "mode")]
+    [InlineData("{\"name\": \"x\", \"rule\": \"الناتو\", \"webhook\": {\"url\": \"https://example.com\"}}", "webhook")]
+    public async Task Invalid_subscriptions_answer_400_naming_the_field(string json, string field)
+    {
+        var before = await fixture.StoredEventsAsync("subscription_created");
+        var response = await fixture.Client.PostAsync("/api/v1/subscriptions", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Equal(before, await fixture.StoredEventsAsync("subscription_created"));
+    }
+
+    [Fact]
+    public async Task A_rule_error_carries_its_position()
+    {
+        var response = await fixture.Client.PostAsJsonAsync("/api/v1/subscriptions", new { name = "x", rule = "(الناتو OR" }, TestContext.Current.CancellationToken);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(10, problem.GetProperty("rulePosition").GetInt32());
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system as separate processes, the way deploy/local/up runs it: four services and the gateway on
+/// free loopback ports, real PostgreSQL (a schema per service for this run) and RabbitMQ (a fresh virtual host).
+/// </summary>
+public sealed class RunningSystem : IAsyncLifetime
+{
+    public const string OperatorKey = "e2e-operator-key-0123456789abcdef";
+
+    private static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting"];
+    private readonly string _prefix = TestInfrastructure.UniqueName("e2e");
+    private readonly List<Process> _processes = [];
+    private readonly Dictionary<string, int> _ports = [];
+
+    /// <summary>Client of the gateway, with the operator key.</summary>
+    public HttpClient Gateway { get; private set; } = null!;
+
+    /// <summary>Client of the gateway without any key.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>Schema of one service in this run.</summary>
+    public string SchemaOf(string service) => $"{_prefix}_{service.ToLowerInvariant()}";
+
+    public async ValueTask InitializeAsync()
+    {
+        await TestInfrastructure.CreateVirtualHostAsync(_prefix);
+        foreach (var name in Services.Append("Gateway")) _ports[name] = FreePort();
+        foreach (var service in Services) Start(service, Path.Combine(TestInfrastructure.RepoRoot, "services", $"NewsMonitor.{service}"));
+        Start("Gateway", Path.Combine(TestInfrastructure.RepoRoot, "gateway", "NewsMonitor.Gateway"));
+
+        foreach (var (name, port) in _ports) await WaitReadyAsync(name, port);
+        var address = new Uri($"http://127.0.0.1:{_ports["Gateway"]}");
+        Gateway = new HttpClient { BaseAddress = address };
+        Gateway.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);
+        Anonymous = new HttpClient { BaseAddress = address };
+    }
+
+    private void Start(string name, string projectDirectory)
+    {
+        var assembly = Path.Combine(projectDirectory, "bin", TestInfrastructure.Configuration, "net10.0", $"NewsMonitor.{name}.dll");
+        if (!File.Exists(assembly)) throw new FileNotFoundException($"Build the solution first: {assembly} is missing.");
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", $"http://127.0.0.1:{_ports[name]}"])
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__Postgres"] = TestInfrastructure.Postgres;
+        start.Environment["NewsMonitor__Schema"] = SchemaOf(name);
+        start.Environment["RabbitMq__Port"] = TestInfrastructure.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["RabbitMq__VirtualHost"] = _prefix;
+        start.Environment["RabbitMq__Username"] = TestInfrastructure.RabbitUser;
+        start.Environment["RabbitMq__Password"] = TestInfrastructure.RabbitPassword;
+        start.Environment["NEWSMONITOR_ADMIN_KEY"] = OperatorKey;
+        foreach (var service in Services) start.Environment[$"Services__{service}"] = $"http://127.0.0.1:{_ports[service]}";
+        var process = Process.Start(start)!;
+        // Drain the output so a chatty process never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) Console.Error.WriteLine($"[{name}] {line.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+    }
+
+    private async Task WaitReadyAsync(string name, int port)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await client.GetAsync($"http://127.0.0.1:{port}/health/ready")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException) { }
+            if (_processes.Any(process => process.HasExited)) throw new InvalidOperationException($"A NewsMonitor process exited while {name} was starting.");
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{name} was not ready on port {port} within 90 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+        Gateway?.Dispose();
+        Anonymous?.Dispose();
+        await TestInfrastructure.DropSchemasAsync(Services.Append("Gateway").Select(SchemaOf).ToArray());
+        await TestInfrastructure.DeleteVirtualHostAsync(_prefix);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace NewsMonitor.Gateway.Tests;
+
+/// <summary>A real HTTP server on loopback standing in for a service: it answers every request with what it received.</summary>
+public sealed class EchoService : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EchoService(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public static async Task<EchoService> StartAsync(string name)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapGet("/health/ready", () => Results.Json(new { status = "Healthy", checks = new { self = new { status = "Healthy" } } }));
+        app.Map("/{**path}", (HttpContext context) => Results.Json(new
+        {
+            service = name,
+            method = context.Request.Method,
+            path = context.Request.Path.Value + context.Request.QueryString.Value,
+            headers = context.Request.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString()),
+        }));
+        await app.StartAsync();
+        return new EchoService(app, name);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

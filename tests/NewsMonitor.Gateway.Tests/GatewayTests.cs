@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace NewsMonitor.Gateway.Tests;
+
+/// <summary>The gateway in front of four real loopback HTTP servers that echo what reaches them.</summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public const string OperatorKey = "test-operator-key-0123456789";
+
+    public List<EchoService> Services { get; } = [];
+
+    public WebApplicationFactory<Program> Gateway { get; private set; } = null!;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        foreach (var name in new[] { "Ingestion", "Classification", "Entities", "Alerting" }) Services.Add(await EchoService.StartAsync(name));
+        Gateway = CreateGateway(Services.ToDictionary(service => service.Name, service => service.Address));
+        Client = Gateway.CreateClient();
+    }
+
+    public static WebApplicationFactory<Program> CreateGateway(IReadOnlyDictionary<string, string> addresses) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("NEWSMONITOR_ADMIN_KEY", OperatorKey);
+            foreach (var (name, address) in addresses) builder.UseSetting($"Services:{name}", address);
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        foreach (var service in Services) await service.DisposeAsync();
+    }
+}
+
+public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private async Task<(HttpStatusCode Status, JsonElement Body, string? MediaType)> SendAsync(HttpMethod method, string path, string? key, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        foreach (var (name, value) in headers) request.Headers.Add(name, value);
+        var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/articles", "Ingestion")]
+    [InlineData("POST", "/api/v1/articles/batch", "Ingestion")]
+    [InlineData("GET", "/api/v1/articles/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11", "Ingestion")]
+    [InlineData("GET", "/api/v1/articles/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11/topics", "Classification")]
+    [InlineData("GET", "/api/v1/articles/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11/entities", "Entities")]
+    [InlineData("GET", "/api/v1/topics", "Classification")]
+    [InlineData("GET", "/api/v1/topics/defense/articles", "Classification")]
+    [InlineData("GET", "/api/v1/entities?q=nato", "Entities")]
+    [InlineData("GET", "/api/v1/entities/nato/articles", "Entities")]
+    [InlineData("POST", "/api/v1/subscriptions", "Alerting")]
+    [InlineData("DELETE", "/api/v1/subscriptions/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11", "Alerting")]
+    [InlineData("GET", "/api/v1/alerts?limit=5", "Alerting")]
+    public async Task Each_public_path_reaches_its_service(string method, string path, string service)
+    {
+        var (status, body, _) = await SendAsync(new HttpMethod(method), path, GatewayFixture.OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(service, body.GetProperty("service").GetString());
+        Assert.Equal(path, body.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task Services_get_the_callers_identity_from_the_gateway_only_and_never_the_key()
+    {
+        var (_, body, _) = await SendAsync(HttpMethod.Get, "/api/v1/alerts", GatewayFixture.OperatorKey,
+            ("X-NewsMonitor-Role", "subscriber"), ("X-NewsMonitor-Tenant", "someone-else"));
+        var headers = body.GetProperty("headers");
+        Assert.Equal("operator", headers.GetProperty("x-newsmonitor-role").GetString());
+        Assert.Equal("default", headers.GetProperty("x-newsmonitor-tenant").GetString());
+        Assert.False(headers.TryGetProperty("x-api-key", out _));
+    }
+
+    [Theory]
+    [InlineData(null, "X-Api-Key header")]
+    [InlineData("wrong-key", "not valid")]
+    [InlineData("", "X-Api-Key header")]
+    public async Task Api_requests_without_a_valid_key_answer_401_problem(string? key, string detail)
+    {
+        var (status, body, mediaType) = await SendAsync(HttpMethod.Get, "/api/v1/alerts", key);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("application/problem+json", mediaType);
+        Assert.Contains(detail, body.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Health_aggregates_every_service()
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Get, "/health", key: null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal(["alerting", "classification", "entities", "ingestion"], body.GetProperty("services").EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task Health_is_unhealthy_when_a_service_is_unreachable()
+    {
+        var addresses = fixture.Services.ToDictionary(service => service.Name, service => service.Address);
+        addresses["Entities"] = "http://127.0.0.1:1"; // nothing listens on port 1
+        await using var gateway = GatewayFixture.CreateGateway(addresses);
+        var response = await gateway.CreateClient().GetAsync("/health", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unreachable", body.GetProperty("services").GetProperty("entities").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("services").GetProperty("ingestion").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public void The_gateway_refuses_to_start_without_an_operator_key()
+    {
+        using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("NEWSMONITOR_ADMIN_KEY", "short");
+            foreach (var service in fixture.Services) builder.UseSetting($"Services:{service.Name}", service.Address);
+        });
+        var error = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
+        Assert.Contains("NEWSMONITOR_ADMIN_KEY", error.ToString());
+    }
+}

@@ -42,3 +42,7 @@ nm_rabbit_env() {
 nm_rabbitmqctl() { (nm_rabbit_env; rabbitmqctl -n "$NM_RABBIT_NODE" "$@"); }
 
 nm_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+nm_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+nm_pg_running() { [ -f "$NM_STATE/postgres/data/postmaster.pid" ] && runuser -u postgres -- "$(nm_pg_bin)/pg_ctl" -D "$NM_STATE/postgres/data" status >/dev/null 2>&1; }
+nm_rabbit_running() { [ -f "$NM_STATE/rabbitmq/rabbitmq.pid" ] && kill -0 "$(cat "$NM_STATE/rabbitmq/rabbitmq.pid")" 2>/dev/null; }

@@ -14,6 +14,28 @@ public static class EventStoreSessions
         return session;
     }
 
+    /// <summary>
+    /// Does a message's work once per stream id: when the stream exists the work was done and nothing happens;
+    /// otherwise <paramref name="append"/> starts the stream (and any others) and the session is saved. A
+    /// concurrent duplicate loses on the stream-id collision and its transaction leaves nothing behind.
+    /// </summary>
+    /// <returns>True when this call stored the work.</returns>
+    public static async Task<bool> AppendOnceAsync(this IDocumentSession session, Guid streamId, Func<Task> append, CancellationToken cancellationToken)
+    {
+        if (await session.Events.FetchStreamStateAsync(streamId, cancellationToken) is not null) return false;
+        session.KeepTraceContext();
+        await append();
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (IsStreamCollision(exception))
+        {
+            return false;
+        }
+    }
+
     /// <summary>True when saving failed because a stream with that id already exists: the work was already done.</summary>
     public static bool IsStreamCollision(Exception exception)
     {

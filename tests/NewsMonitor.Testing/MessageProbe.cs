@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using MassTransit;
 
 namespace NewsMonitor.Testing;
@@ -11,6 +12,7 @@ public sealed class MessageProbe : IAsyncDisposable
 {
     private readonly IBusControl _bus;
     private readonly ConcurrentDictionary<Type, ConcurrentQueue<object>> _received = new();
+    private readonly ConcurrentDictionary<object, string> _traces = new(ReferenceEqualityComparer.Instance);
 
     private MessageProbe(IBusControl bus) => _bus = bus;
 
@@ -49,7 +51,14 @@ public sealed class MessageProbe : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 
-    private void Record(Type type, object message) => _received.GetOrAdd(type, _ => new ConcurrentQueue<object>()).Enqueue(message);
+    /// <summary>The W3C trace id the message was consumed under, when tracing was on for it.</summary>
+    public string? TraceOf(object message) => _traces.GetValueOrDefault(message);
+
+    private void Record(Type type, object message)
+    {
+        if (Activity.Current is { } activity) _traces[message] = activity.TraceId.ToHexString();
+        _received.GetOrAdd(type, _ => new ConcurrentQueue<object>()).Enqueue(message);
+    }
 
     private static void Listen<T>(IRabbitMqReceiveEndpointConfigurator endpoint, Action<Type, object> record) where T : class =>
         endpoint.Handler<T>(context =>

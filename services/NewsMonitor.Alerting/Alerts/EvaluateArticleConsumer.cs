@@ -23,36 +23,29 @@ public sealed class EvaluateArticleConsumer(IDocumentSession session, TimeProvid
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        if (await session.Events.FetchStreamStateAsync(article.ArticleId, context.CancellationToken) is not null) return;
+        await session.AppendOnceAsync(article.ArticleId, async () =>
+        {
+            var subscriptions = await session.Query<Subscription>().Where(subscription => !subscription.Deleted).ToListAsync(context.CancellationToken);
+            var rules = new List<RuleEntry>(subscriptions.Count);
+            foreach (var subscription in subscriptions)
+            {
+                // Rules were validated when stored; a rule the current parser refuses is skipped, not fatal.
+                if (AlertRule.Parse(subscription.Rule).Rule is { } rule) rules.Add(new RuleEntry(subscription.Id, rule));
+            }
+            var hits = new RuleMatcher(rules).Match(article.Title + "\n" + article.Body);
 
-        var subscriptions = await session.Query<Subscription>().Where(subscription => !subscription.Deleted).ToListAsync(context.CancellationToken);
-        var rules = new List<RuleEntry>(subscriptions.Count);
-        foreach (var subscription in subscriptions)
-        {
-            // Rules were validated when stored; a rule the current parser refuses is skipped, not fatal.
-            if (AlertRule.Parse(subscription.Rule).Rule is { } rule) rules.Add(new RuleEntry(subscription.Id, rule));
-        }
-        var hits = new RuleMatcher(rules).Match(article.Title + "\n" + article.Body);
-
-        var now = clock.GetUtcNow();
-        var bySubscription = subscriptions.ToDictionary(subscription => subscription.Id);
-        var alertIds = new List<Guid>(hits.Count);
-        session.KeepTraceContext();
-        foreach (var hit in hits)
-        {
-            var alertId = AlertId(hit.SubscriptionId, article.ArticleId);
-            alertIds.Add(alertId);
-            session.Events.StartStream<Alert>(alertId,
-                new AlertTriggered(alertId, hit.SubscriptionId, bySubscription[hit.SubscriptionId].Tenant, article.ArticleId, article.Title, hit.Matched, now));
-        }
-        session.Events.StartStream(article.ArticleId, new ArticleEvaluated(article.ArticleId, alertIds, now));
-        try
-        {
-            await session.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
-        {
-            // A redelivered copy was evaluated concurrently; its alerts stand and none are added.
-        }
+            var now = clock.GetUtcNow();
+            var tenants = subscriptions.ToDictionary(subscription => subscription.Id, subscription => subscription.Tenant);
+            var alertIds = new List<Guid>(hits.Count);
+            foreach (var hit in hits)
+            {
+                var alertId = AlertId(hit.SubscriptionId, article.ArticleId);
+                alertIds.Add(alertId);
+                session.Events.StartStream<Alert>(alertId,
+                    new AlertTriggered(alertId, hit.SubscriptionId, tenants[hit.SubscriptionId], article.ArticleId, article.Title, hit.Matched, now));
+            }
+            // The evaluation and its alerts commit together: a redelivery finds the evaluation and raises nothing.
+            session.Events.StartStream(article.ArticleId, new ArticleEvaluated(article.ArticleId, alertIds, now));
+        }, context.CancellationToken);
     }
 }

@@ -12,18 +12,11 @@ public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicLexic
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        if (await session.Events.FetchStreamStateAsync(article.ArticleId, context.CancellationToken) is not null) return;
-
-        var topics = lexicon.Classify(article.Title, article.Body);
-        session.KeepTraceContext();
-        session.Events.StartStream<ArticleTopics>(article.ArticleId, new ArticleTopicsAssigned(article.ArticleId, topics, TopicLexicon.Version, clock.GetUtcNow()));
-        try
+        await session.AppendOnceAsync(article.ArticleId, () =>
         {
-            await session.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
-        {
-            // A redelivered copy was handled concurrently; its result stands.
-        }
+            var topics = lexicon.Classify(article.Title, article.Body);
+            session.Events.StartStream<ArticleTopics>(article.ArticleId, new ArticleTopicsAssigned(article.ArticleId, topics, TopicLexicon.Version, clock.GetUtcNow()));
+            return Task.CompletedTask;
+        }, context.CancellationToken);
     }
 }

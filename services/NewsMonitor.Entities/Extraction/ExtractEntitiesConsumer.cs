@@ -13,18 +13,11 @@ public sealed class ExtractEntitiesConsumer(IDocumentSession session, EntitySpot
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        if (await session.Events.FetchStreamStateAsync(article.ArticleId, context.CancellationToken) is not null) return;
-
-        var entities = spotter.Extract(article.Body);
-        session.KeepTraceContext();
-        session.Events.StartStream<ArticleEntities>(article.ArticleId, new ArticleEntitiesExtracted(article.ArticleId, entities, EntitySpotter.Version, clock.GetUtcNow()));
-        try
+        await session.AppendOnceAsync(article.ArticleId, () =>
         {
-            await session.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
-        {
-            // A redelivered copy was handled concurrently; its result stands.
-        }
+            var entities = spotter.Extract(article.Body);
+            session.Events.StartStream<ArticleEntities>(article.ArticleId, new ArticleEntitiesExtracted(article.ArticleId, entities, EntitySpotter.Version, clock.GetUtcNow()));
+            return Task.CompletedTask;
+        }, context.CancellationToken);
     }
 }

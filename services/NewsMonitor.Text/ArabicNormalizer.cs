@@ -5,27 +5,50 @@ namespace NewsMonitor.Text;
 /// <summary>
 /// Builds matching keys from text. The original text is never changed; callers keep offsets into it.
 /// Keys fold the variation Arabic news text shows for the same word: diacritics, tatweel, alef and
-/// hamza seats, alef maqsura/ya, ta marbuta/ha, Eastern digits, presentation forms, Latin case.
+/// hamza seats, alef maqsura/ya, ta marbuta/ha, Eastern digits, Arabic punctuation, presentation forms
+/// (NFKC), zero-width and bidi controls, Latin case.
 /// </summary>
 public static class ArabicNormalizer
 {
-    /// <summary>Returns the matching key of <paramref name="text"/>; idempotent.</summary>
+    /// <summary>Returns the matching key of <paramref name="text"/>; idempotent, never throws.</summary>
     public static string Normalize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 0) return text;
-        if (NeedsCompatibilityDecomposition(text))
-        {
-            text = SafeNfkc(text);
-        }
-
         var builder = new StringBuilder(text.Length);
+        Span<char> folded = stackalloc char[MaxFoldedLength];
         foreach (var c in text)
         {
-            var folded = Fold(c);
-            if (folded != '\0') builder.Append(folded);
+            var written = Fold(c, folded);
+            builder.Append(folded[..written]);
         }
         return builder.ToString();
+    }
+
+    /// <summary>Most characters one input character can fold to (ﷺ-like ligatures are not expanded).</summary>
+    public const int MaxFoldedLength = 4;
+
+    /// <summary>Writes the key form of <paramref name="c"/> into <paramref name="output"/>; returns how many characters (0 when dropped).</summary>
+    public static int Fold(char c, Span<char> output)
+    {
+        // Arabic presentation forms (ﻻ, ﺍ, ...) decompose by NFKC to one to three ordinary letters; long
+        // ligatures (ﷺ and the like) are kept as they are so that one character never becomes a phrase.
+        if (c is >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFC')
+        {
+            var decomposed = c.ToString().Normalize(NormalizationForm.FormKC);
+            if (decomposed.Length > MaxFoldedLength) { output[0] = c; return 1; }
+            var written = 0;
+            foreach (var d in decomposed)
+            {
+                var f = Fold(d);
+                if (f != '\0') output[written++] = f;
+            }
+            return written;
+        }
+        var folded = Fold(c);
+        if (folded == '\0') return 0;
+        output[0] = folded;
+        return 1;
     }
 
     /// <summary>Folds one character to its key form; returns '\0' for characters that are dropped.</summary>
@@ -61,28 +84,5 @@ public static class ArabicNormalizer
             '‘' or '’' => '\'',
             _ => char.IsSurrogate(c) ? c : char.ToLowerInvariant(c),
         };
-    }
-
-    private static bool NeedsCompatibilityDecomposition(string text)
-    {
-        foreach (var c in text)
-        {
-            // Arabic presentation forms A and B (ligatures such as ﻻ).
-            if (c is >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFC') return true;
-        }
-        return false;
-    }
-
-    private static string SafeNfkc(string text)
-    {
-        try
-        {
-            return text.Normalize(NormalizationForm.FormKC);
-        }
-        catch (ArgumentException)
-        {
-            // Lone surrogates make Normalize throw; fold what can be folded and keep the rest.
-            return text;
-        }
     }
 }

@@ -1,0 +1,45 @@
+using System.Globalization;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using NewsMonitor.Benchmarks;
+
+// dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | accuracy | all
+var what = args.FirstOrDefault() ?? "all";
+if (what is "accuracy" or "all") PrintAccuracy();
+if (what is "text" or "all") PrintRates(BenchmarkRunner.Run<TextAnalysisBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
+if (what is "phrases" or "all")
+{
+    var (matcher, buildTime, bytes) = PhraseMatcherBenchmarks.Build();
+    Console.WriteLine($"phrase matcher: {matcher.Count:N0} phrases built in {buildTime.TotalSeconds:F1} s, {bytes / 1024.0 / 1024.0:F0} MB managed heap");
+    PrintRates(BenchmarkRunner.Run<PhraseMatcherBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
+}
+return;
+
+static void PrintAccuracy()
+{
+    var (cases, ours, lucene, rows) = SegmentationAccuracy.Run();
+    Console.WriteLine("| word | expected | expected stem | NewsMonitor stem | Lucene light10 stem |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    foreach (var row in rows) Console.WriteLine(row);
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"segmentation stem accuracy on {cases} cases: NewsMonitor {ours}/{cases} ({100.0 * ours / cases:F1}%), Lucene.Net light10 {lucene}/{cases} ({100.0 * lucene / cases:F1}%)"));
+}
+
+static void PrintRates(Summary summary, int tokensPerOperation, int articlesPerOperation)
+{
+    Console.WriteLine();
+    Console.WriteLine($"| benchmark | mean per operation | input tokens/s | relative to baseline | allocated per article |");
+    Console.WriteLine("| --- | --- | --- | --- | --- |");
+    var baseline = summary.Reports.FirstOrDefault(report => report.BenchmarkCase.Descriptor.Baseline)?.ResultStatistics?.Mean;
+    foreach (var report in summary.Reports)
+    {
+        if (report.ResultStatistics is null) continue;
+        var meanNs = report.ResultStatistics.Mean;
+        var rate = tokensPerOperation / (meanNs / 1e9);
+        var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {meanNs / 1e6:F2} ms | {rate / 1e6:F2} M | {(baseline is { } b ? (b / meanNs).ToString("F2", CultureInfo.InvariantCulture) + "× rate" : "")} | {allocated / articlesPerOperation / 1024.0:F0} KB |"));
+    }
+    Console.WriteLine($"({tokensPerOperation:N0} word and number tokens in {articlesPerOperation} articles per operation)");
+}

@@ -51,13 +51,19 @@ public static class ArabicNormalizer
         return 1;
     }
 
+    // The Arabic block is folded through a table built once from the rules below.
+    private static readonly char[] ArabicBlock = Enumerable.Range(0x0600, 0x100).Select(c => FoldByRule((char)c)).ToArray();
+
     /// <summary>Folds one character to its key form; returns '\0' for characters that are dropped.</summary>
     public static char Fold(char c)
     {
-        if (c < 0x80)
-        {
-            return c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
-        }
+        if (c < 0x80) return c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+        if (c is >= '\u0600' and <= '\u06FF') return ArabicBlock[c - 0x0600];
+        return FoldByRule(c);
+    }
+
+    private static char FoldByRule(char c)
+    {
         return c switch
         {
             // Diacritics (harakat, tanwin, shadda, sukun, superscript alef and Quranic marks) and tatweel.

@@ -62,8 +62,6 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
     private const int MinimumStem = 3;
     private const int MinimumStemAfterArticle = 2;
     private static readonly string[] Enclitics = ["هما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك", "ي"];
-    private static readonly HashSet<string> NotArticle = new(StringComparer.Ordinal) { "الله", "اللهم" };
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NotArticleLookup = NotArticle.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The segmenter over the built-in lexicon.</summary>
     public static CliticSegmenter BuiltIn { get; } = new(ArabicLexicon.BuiltIn);
@@ -101,17 +99,25 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
     }
 
     /// <summary>The best analysis of a word key; <paramref name="map"/> gives each key character's original offset in <paramref name="text"/>.</summary>
-    internal WordAnalysis Analyze(string text, ReadOnlySpan<char> key, ReadOnlySpan<int> map)
+    internal WordAnalysis Analyze(string text, ReadOnlySpan<char> key, ReadOnlySpan<int> map) => Analyze(text, key, map, lexicon.Lookup(key), out _, out _);
+
+    /// <summary>
+    /// The same, when the caller already looked the whole word up; also gives the lexicon's string for the chosen
+    /// split's lexical key (null when that key is not listed) and what the lexicon knows of it.
+    /// </summary>
+    internal WordAnalysis Analyze(string text, ReadOnlySpan<char> key, ReadOnlySpan<int> map, LexiconEntry wholeEntry, out string? lexicalStored, out LexiconEntry lexicalEntry)
     {
+        lexicalStored = null;
+        lexicalEntry = wholeEntry;
         var whole = WordAnalysis.Whole(key.Length);
         if (key.Length < MinimumStem || !IsArabicLetter(key[0])) return whole;
-        var wholeEntry = lexicon.Lookup(key);
-        if (NotArticleLookup.Contains(key)) return whole;
+        if (key.SequenceEqual("الله") || key.SequenceEqual("اللهم")) return whole; // not ال + له
         if (wholeEntry.IsStopword) return AnalyzeFunctionWord(key, text[map[^1]]);
 
         Span<char> buffer = key.Length <= 128 ? stackalloc char[key.Length + 2] : new char[key.Length + 2];
         var best = whole;
         var bestScore = double.NegativeInfinity;
+        var choice = new Choice();
         var lastOriginal = text[map[^1]];
 
         for (var conjunction = 0; conjunction <= (key[0] is 'و' or 'ف' ? 1 : 0); conjunction++)
@@ -125,8 +131,9 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
                 var stemStart = proclitics + articleLength;
                 if (key.Length - stemStart < (articleLength > 0 ? MinimumStemAfterArticle : MinimumStem)) continue;
 
-                Consider(new WordAnalysis(proclitics, articleLength, key.Length - stemStart, 0, false), key, buffer, ref best, ref bestScore);
-                if (articleLength > 0) continue; // a word with the article takes no pronoun suffix
+                Consider(new WordAnalysis(proclitics, articleLength, key.Length - stemStart, 0, false), key, buffer, ref best, ref bestScore, ref choice);
+                // A word with the article takes no pronoun suffix; every pronoun ends in one of these letters.
+                if (articleLength > 0 || key[^1] is not ('ه' or 'ا' or 'م' or 'ن' or 'ي' or 'ك')) continue;
                 foreach (var enclitic in Enclitics)
                 {
                     if (!key.EndsWith(enclitic, StringComparison.Ordinal)) continue;
@@ -135,12 +142,20 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
                     if (stemLength < MinimumStem && !(stemLength >= 2 && enclitic[0] == 'ه' && lexicon.Lookup(key.Slice(stemStart, stemLength)).IsStopword)) continue;
                     // A written ة or ى is the end of the word, not a pronoun (مدرسة is not مدرس+ه).
                     if ((enclitic == "ه" && lastOriginal == 'ة') || (enclitic == "ي" && lastOriginal == 'ى')) continue;
-                    Consider(new WordAnalysis(proclitics, 0, stemLength, enclitic.Length, false), key, buffer, ref best, ref bestScore);
-                    if (key[stemStart + stemLength - 1] == 'ت') Consider(new WordAnalysis(proclitics, 0, stemLength, enclitic.Length, true), key, buffer, ref best, ref bestScore);
+                    Consider(new WordAnalysis(proclitics, 0, stemLength, enclitic.Length, false), key, buffer, ref best, ref bestScore, ref choice);
+                    if (key[stemStart + stemLength - 1] == 'ت') Consider(new WordAnalysis(proclitics, 0, stemLength, enclitic.Length, true), key, buffer, ref best, ref bestScore, ref choice);
                 }
             }
         }
+        lexicalStored = choice.Stored;
+        lexicalEntry = choice.Entry;
         return best;
+    }
+
+    private struct Choice
+    {
+        public string? Stored;
+        public LexiconEntry Entry;
     }
 
     // Function words (وقال, لكنها, بأنها, فيها) are frequent as written, so counts cannot decide them: a conjunction
@@ -168,9 +183,10 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
         return null;
     }
 
-    private void Consider(WordAnalysis candidate, ReadOnlySpan<char> key, Span<char> buffer, ref WordAnalysis best, ref double bestScore)
+    private void Consider(WordAnalysis candidate, ReadOnlySpan<char> key, Span<char> buffer, ref WordAnalysis best, ref double bestScore, ref Choice choice)
     {
-        var entry = lexicon.Lookup(Compose(key, candidate, buffer));
+        lexicon.TryGet(Compose(key, candidate, buffer), out var stored, out var entry);
+        var listed = entry;
         // The article's stem alone also attests the word: السبل is known through سبل.
         if (entry.Count == 0 && candidate.HasArticle) entry = lexicon.Lookup(key.Slice(candidate.StemStart, candidate.StemLength));
         var clitics = candidate.ProcliticLength + (candidate.EncliticLength > 0 ? 1 : 0);
@@ -178,11 +194,13 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
         // new to the lexicon; otherwise an unknown split never beats the whole word.
         var articlePrior = candidate.HasArticle && candidate.ProcliticLength > 0 ? ArticlePrior : 0;
         if (clitics > 0 && entry.Count == 0 && articlePrior == 0) return;
-        var score = Math.Log(1 + entry.Count) + (entry.IsName ? NameBonus : 0) + articlePrior - CliticCost * clitics;
+        var score = entry.Weight + (entry.IsName ? NameBonus : 0) + articlePrior - CliticCost * clitics;
         if (score > bestScore)
         {
             best = candidate;
             bestScore = score;
+            choice.Stored = stored;
+            choice.Entry = listed;
         }
     }
 

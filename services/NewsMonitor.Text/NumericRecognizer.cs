@@ -81,6 +81,17 @@ public static class NumericRecognizer
     // Every word list is written in ordinary spelling and folded like the text it is compared with.
     private static HashSet<string> Keys(params string[] words) => words.Select(ArabicNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
 
+    private static readonly HashSet<string> StartWords = Months.Keys.Concat(TwoWordMonths.Keys.Select(pair => pair.Item1))
+        .Concat(Weekdays.Keys).Append("يوم").Append("اليوم").ToHashSet(KeyComparer.Instance);
+
+    private static bool CanStart(AnalyzedToken token) => token.Kind switch
+    {
+        TokenKind.Number => true,
+        TokenKind.Symbol => CurrencySymbols.ContainsKey(token.Key),
+        TokenKind.Word => StartWords.Contains(token.LexicalKey) || (!ReferenceEquals(token.Key, token.LexicalKey) && StartWords.Contains(token.Key)),
+        _ => false,
+    };
+
     /// <summary>Recognises the numeric expressions among <paramref name="tokens"/> of <paramref name="text"/>.</summary>
     public static IReadOnlyList<NumericExpression> Recognize(string text, IReadOnlyList<AnalyzedToken> tokens)
     {
@@ -88,6 +99,8 @@ public static class NumericRecognizer
         var reader = new Reader(text, tokens);
         for (var i = 0; i < tokens.Count;)
         {
+            // Most tokens are words that can start no expression: one look-up decides.
+            if (!CanStart(tokens[i])) { i++; continue; }
             var next = reader.Date(i, found) ?? reader.Weekday(i, found) ?? reader.MoneyOrPercentOrCount(i, found);
             i = next ?? i + 1;
         }

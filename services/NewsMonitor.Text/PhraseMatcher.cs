@@ -61,35 +61,35 @@ public sealed class PhraseMatcher<T>
     {
         var matches = new List<PhraseMatch<T>>();
         if (_root.Children is null) return matches;
-        var (content, breakBefore) = ContentTokens(text.Tokens);
-        Span<string?> readings = new string?[Readings.Max];
+        var tokens = text.Tokens;
+        var content = ContentTokens(tokens);
         for (var i = 0; i < content.Count; i++)
         {
-            var count = Readings.Of(content[i], readings);
-            for (var r = 0; r < count; r++)
+            foreach (var key in tokens[content[i].Index].Keys)
             {
-                if (!_root.Children.TryGetValue(readings[r]!, out var node)) continue;
-                Walk(content, breakBefore, i, node, matches);
+                if (_root.Children.TryGetValue(key, out var node)) Walk(tokens, content, i, node, matches);
             }
         }
         return matches;
     }
 
-    private static void Walk(List<AnalyzedToken> content, List<bool> breakBefore, int first, Node node, List<PhraseMatch<T>> matches)
+    private static void Walk(List<AnalyzedToken> tokens, List<(int Index, bool BreakBefore)> content, int first, Node node, List<PhraseMatch<T>> matches)
     {
-        var start = content[first].ContentStart;
+        var start = tokens[content[first].Index].ContentStart;
         var j = first;
-        Span<string?> readings = new string?[Readings.Max];
         while (true)
         {
             if (node.Payloads is not null)
             {
-                foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, content[j].End - start, j - first + 1, payload));
+                var end = tokens[content[j].Index].End;
+                foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, end - start, j - first + 1, payload));
             }
-            if (node.Children is null || j + 1 >= content.Count || breakBefore[j + 1]) return;
+            if (node.Children is null || j + 1 >= content.Count || content[j + 1].BreakBefore) return;
             Node? next = null;
-            var count = Readings.Of(content[j + 1], readings);
-            for (var r = 0; r < count && next is null; r++) node.Children.TryGetValue(readings[r]!, out next);
+            foreach (var key in tokens[content[j + 1].Index].Keys)
+            {
+                if (node.Children.TryGetValue(key, out next)) break;
+            }
             if (next is null) return;
             node = next;
             j++;
@@ -122,17 +122,17 @@ public sealed class PhraseMatcher<T>
         return chosen;
     }
 
-    private static (List<AnalyzedToken> Content, List<bool> BreakBefore) ContentTokens(List<AnalyzedToken> tokens)
+    // Word and number tokens by index, each marked when sentence punctuation stands before it.
+    private static List<(int Index, bool BreakBefore)> ContentTokens(List<AnalyzedToken> tokens)
     {
-        var content = new List<AnalyzedToken>(tokens.Count);
-        var breakBefore = new List<bool>(tokens.Count);
+        var content = new List<(int, bool)>(tokens.Count);
         var pendingBreak = false;
-        foreach (var token in tokens)
+        for (var i = 0; i < tokens.Count; i++)
         {
+            var token = tokens[i];
             if (token.IsContent)
             {
-                content.Add(token);
-                breakBefore.Add(pendingBreak);
+                content.Add((i, pendingBreak));
                 pendingBreak = false;
             }
             else if (token.Kind == TokenKind.Punctuation && token.Key is "." or "," or ";" or ":" or "!" or "?" or "(" or ")" or "[" or "]")
@@ -140,46 +140,39 @@ public sealed class PhraseMatcher<T>
                 pendingBreak = true;
             }
         }
-        return (content, breakBefore);
+        return content;
     }
 }
 
-/// <summary>The keys a token can be read as when matching phrases.</summary>
-internal static class Readings
+/// <summary>The keys a word can be read as when matching phrases, computed once per distinct written word.</summary>
+internal static class MatchKeys
 {
-    public const int Max = 8;
-
-    public static int Of(AnalyzedToken token, Span<string?> readings)
+    public static string[] Of(string surface, string lexical, WordAnalysis analysis, bool known, ArabicLexicon lexicon)
     {
-        var count = 0;
-        readings[count++] = token.LexicalKey;
-        if (!ReferenceEquals(token.Key, token.LexicalKey) && token.Key != token.LexicalKey) readings[count++] = token.Key;
-        if (token.Analysis.HasArticle && token.LexicalKey.Length > 2 && token.LexicalKey.StartsWith("ال", StringComparison.Ordinal))
-            readings[count++] = token.LexicalKey[2..];
-        if (!token.Known && token.Kind == TokenKind.Word) count = AddLightStrips(token.Key, readings, count);
-        return count;
+        var keys = new List<string>(4) { lexical };
+        Add(keys, surface);
+        // A phrase written without the article also finds the definite form: ناتو in الناتو.
+        if (analysis.HasArticle && lexical.Length > 3 && lexical.StartsWith("ال", StringComparison.Ordinal)) Add(keys, lexicon.Intern(lexical.AsSpan(2)));
+        if (!known) AddLightStrips(surface, keys);
+        return [.. keys];
     }
 
     // For words the lexicon cannot validate: peel و ف, then ب ك ل (لل = ل + ال), keeping stems of three letters or more.
-    private static int AddLightStrips(string key, Span<string?> readings, int count)
+    private static void AddLightStrips(string key, List<string> keys)
     {
         var afterConjunction = key.Length > 3 && key[0] is 'و' or 'ف' ? key[1..] : null;
         foreach (var form in new[] { key, afterConjunction })
         {
             if (form is null) continue;
-            if (!ReferenceEquals(form, key)) count = Add(readings, count, form);
+            Add(keys, form);
             if (form.Length <= 3) continue;
-            if (form.StartsWith("لل", StringComparison.Ordinal)) count = Add(readings, count, "ا" + form[1..]);
-            if (form[0] is 'ب' or 'ل' or 'ك') count = Add(readings, count, form[1..]);
+            if (form.StartsWith("لل", StringComparison.Ordinal)) Add(keys, "ا" + form[1..]);
+            if (form[0] is 'ب' or 'ل' or 'ك') Add(keys, form[1..]);
         }
-        return count;
     }
 
-    private static int Add(Span<string?> readings, int count, string reading)
+    private static void Add(List<string> keys, string key)
     {
-        if (count >= Max || reading.Length < 2) return count;
-        for (var i = 0; i < count; i++) if (readings[i] == reading) return count;
-        readings[count] = reading;
-        return count + 1;
+        if (key.Length >= 2 && !keys.Contains(key)) keys.Add(key);
     }
 }

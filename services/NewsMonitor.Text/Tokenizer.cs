@@ -69,11 +69,27 @@ internal ref struct TokenScanner
 
     public TokenKind Kind { get; private set; }
 
-    /// <summary>The current token's key.</summary>
-    public readonly ReadOnlySpan<char> Key => _key.AsSpan(0, _keyLength);
+    private bool _folded;
+
+    /// <summary>The current token's key (folded on first use, so callers that only need boundaries pay nothing).</summary>
+    public ReadOnlySpan<char> Key
+    {
+        get
+        {
+            if (!_folded) FoldCurrent();
+            return _key.AsSpan(0, _keyLength);
+        }
+    }
 
     /// <summary>For each key character, the offset of its original character.</summary>
-    public readonly ReadOnlySpan<int> Map => _map.AsSpan(0, _keyLength);
+    public ReadOnlySpan<int> Map
+    {
+        get
+        {
+            if (!_folded) FoldCurrent();
+            return _map.AsSpan(0, _keyLength);
+        }
+    }
 
     public bool MoveNext()
     {
@@ -110,12 +126,13 @@ internal ref struct TokenScanner
         Start = start;
         Length = i - start;
         _position = i;
-        FoldCurrent();
+        _folded = false;
         return true;
     }
 
     private void FoldCurrent()
     {
+        _folded = true;
         _keyLength = 0;
         Span<char> folded = stackalloc char[ArabicNormalizer.MaxFoldedLength];
         for (var i = Start; i < Start + Length; i++)
@@ -134,9 +151,14 @@ internal ref struct TokenScanner
         }
     }
 
-    internal static bool IsWordChar(char c) =>
-        char.IsLetter(c) || c == '\u0640' || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark
+    internal static bool IsWordChar(char c)
+    {
+        // Fast paths for the scripts news is written in: ASCII letters; Arabic letters, harakat and tatweel.
+        if (c < 0x80) return (uint)((c | 0x20) - 'a') <= 'z' - 'a';
+        if (c is >= '\u0621' and <= '\u065F' or '\u0640' or '\u0670') return true;
+        return char.IsLetter(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark
             or System.Globalization.UnicodeCategory.SpacingCombiningMark;
+    }
 
     private static bool IsInvisible(char c) => c is >= '\u200B' and <= '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\uFEFF';
 

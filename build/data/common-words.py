@@ -6,16 +6,13 @@ occurrences is a common word: a gazetteer entry equal to it (اليوم, الو�
 text as a name, so the spotter skips such entries. Keys are folded like NewsMonitor.Text.ArabicNormalizer.
 Usage: build/data/common-words.py ../shared/data/ner/anercorp/train.conll > services/NewsMonitor.Entities/Data/common-words.txt
 """
+import os
 import re
 import sys
 from collections import Counter
 
-DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640]")
-FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
-
-
-def key(word: str) -> str:
-    return DIACRITICS.sub("", word).translate(FOLD).lower()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from arabic_keys import key  # noqa: E402
 
 
 outside, total = Counter(), Counter()

@@ -12,14 +12,11 @@ import re
 import sys
 from collections import Counter
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from arabic_keys import key  # noqa: E402
+
 shared = sys.argv[1]
-DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640\u06D6-\u06ED\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
-FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي", "ی": "ي", "ک": "ك"})
 WORD = re.compile(r"[\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u06FA-\u06FF\u0640\u064B-\u065F\u0670]+")
-
-
-def key(word):
-    return DIACRITICS.sub("", word).translate(FOLD)
 
 
 counts, flags = Counter(), {}

@@ -61,7 +61,7 @@ public sealed class CliticSegmenter(ArabicLexicon lexicon)
     private const double ArticlePrior = 1.0;
     private const int MinimumStem = 3;
     private const int MinimumStemAfterArticle = 2;
-    private static readonly string[] Enclitics = ["هما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك", "ي"];
+    internal static readonly string[] Enclitics = ["هما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك", "ي"];
 
     /// <summary>The segmenter over the built-in lexicon.</summary>
     public static CliticSegmenter BuiltIn { get; } = new(ArabicLexicon.BuiltIn);

@@ -9,8 +9,6 @@ namespace NewsMonitor.Benchmarks;
 /// </summary>
 public static class SegmentationAccuracy
 {
-    private static readonly string[] Enclitics = ["هما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك", "ي"];
-
     public static (int Cases, int Ours, int Lucene, List<string> Rows) Run()
     {
         var normalizer = new Lucene.Net.Analysis.Ar.ArabicNormalizer();
@@ -38,7 +36,7 @@ public static class SegmentationAccuracy
     {
         var parts = segmentation.Split('+').ToList();
         while (parts.Count > 1 && (parts[0] == "ال" || parts[0].Length == 1)) parts.RemoveAt(0);
-        if (parts.Count > 1 && Enclitics.Contains(Key(parts[^1]))) parts.RemoveAt(parts.Count - 1);
+        if (parts.Count > 1 && CliticSegmenter.Enclitics.Contains(Key(parts[^1]))) parts.RemoveAt(parts.Count - 1);
         return parts[0];
     }
 

@@ -5,7 +5,8 @@ namespace NewsMonitor.Text;
 /// <param name="Length">From <see cref="Start"/> to the end of its last token.</param>
 /// <param name="TokenCount">How many tokens the phrase spans.</param>
 /// <param name="Payload">What the phrase was registered with.</param>
-public readonly record struct PhraseMatch<T>(int Start, int Length, int TokenCount, T Payload);
+/// <param name="TokenIndex">Position of the phrase's first token among the text's word and number tokens.</param>
+public readonly record struct PhraseMatch<T>(int Start, int Length, int TokenCount, T Payload, int TokenIndex = 0);
 
 /// <summary>
 /// Finds many phrases (hundreds of thousands) in one pass over a text's analysed tokens, through a trie
@@ -82,7 +83,7 @@ public sealed class PhraseMatcher<T>
             if (node.Payloads is not null)
             {
                 var end = tokens[content[j].Index].End;
-                foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, end - start, j - first + 1, payload));
+                foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, end - start, j - first + 1, payload, first));
             }
             if (node.Children is null || j + 1 >= content.Count || content[j + 1].BreakBefore) return;
             Node? next = null;

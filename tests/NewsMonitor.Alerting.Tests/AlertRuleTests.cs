@@ -11,7 +11,7 @@ public class AlertRuleTests
         return rule!;
     }
 
-    private static bool Holds(string rule, params string[] found) => Parse(rule).Matches(term => found.Contains(term.Text));
+    private static bool Holds(string rule, params string[] found) => Parse(rule).Matches(node => node is TermNode term && found.Contains(term.Text));
 
     [Theory]
     [InlineData("الناتو", new[] { "الناتو" }, true)]
@@ -38,7 +38,7 @@ public class AlertRuleTests
     public void Matched_terms_leave_out_negated_ones()
     {
         var rule = Parse("(الناتو OR روسيا) NOT الصين");
-        Assert.Equal(["الناتو"], rule.MatchedTerms(term => term.Text is "الناتو"));
+        Assert.Equal(["الناتو"], rule.MatchedTerms(node => node is TermNode { Text: "الناتو" }));
     }
 
     [Theory]
@@ -51,8 +51,14 @@ public class AlertRuleTests
     [InlineData("الناتو AND", 10, "Expected a word")]
     [InlineData("OR الناتو", 0, "Expected a word")]
     [InlineData("NOT الناتو", 0, "none of its words")]
-    [InlineData("entity:NATO", 0, "Field filters")]
-    [InlineData("أوكران*", 0, "Wildcards")]
+    [InlineData("person:NATO", 0, "Unknown field")]
+    [InlineData("entity: الناتو", 7, "Expected a value")]
+    [InlineData("أو*", 0, "at least 3 letters")]
+    [InlineData("أوك**", 0, "one '*'")]
+    [InlineData("الناتو NEAR روسيا", 7, "needs a distance")]
+    [InlineData("الناتو NEAR/0 روسيا", 7, "from 1 to 50")]
+    [InlineData("(الناتو OR روسيا) NEAR/3 أوكرانيا", 18, "joins two words")]
+    [InlineData("topic:defense NEAR/3 أوكرانيا", 14, "joins two words")]
     [InlineData("\"\"", 0, "empty")]
     [InlineData("الناتو ،", 7, "no letters")]
     public void Errors_name_the_position_and_what_was_expected(string text, int position, string message)
@@ -61,6 +67,26 @@ public class AlertRuleTests
         Assert.Null(rule);
         Assert.Equal(position, error!.Position);
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Wildcards_near_and_field_filters_parse_into_their_nodes()
+    {
+        var rule = Parse("أوكران* NEAR/5 \"الإنفاق الدفاعي\" entity:\"Mark Rutte\" type:PERSON topic:defense source:reuters lang:ar");
+        var near = Assert.IsType<NearNode>(((AndNode)((AndNode)((AndNode)((AndNode)((AndNode)rule.Root).Left).Left).Left).Left).Left);
+        Assert.True(near.Left.Wildcard);
+        Assert.Equal("أوكران", near.Left.Text);
+        Assert.Equal(5, near.Distance);
+        Assert.Equal(["entity:Mark Rutte", "type:PERSON", "topic:defense", "source:reuters", "lang:ar"], rule.Fields.Select(f => $"{f.Field}:{f.Value}"));
+        Assert.True(rule.NeedsAnalysis);
+        Assert.False(Parse("الناتو source:reuters lang:ar").NeedsAnalysis);
+    }
+
+    [Fact]
+    public void A_filter_alone_is_a_rule_but_its_negation_is_not()
+    {
+        Assert.NotNull(AlertRule.Parse("entity:NATO").Rule);
+        Assert.Contains("none of its words", AlertRule.Parse("NOT topic:sports").Error!.Message);
     }
 
     [Fact]

@@ -146,6 +146,26 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Filters_that_need_entities_or_topics_are_refused_until_alerting_waits_for_them()
+    {
+        var response = await fixture.Client.PostAsJsonAsync("/api/v1/subscriptions", new { name = "x", rule = "الناتو entity:NATO" }, TestContext.Current.CancellationToken);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(7, problem.GetProperty("rulePosition").GetInt32());
+    }
+
+    [Fact]
+    public async Task Wildcards_proximity_and_source_filters_raise_alerts()
+    {
+        var subscription = await SubscribeAsync("t-rich", "أوكران* NEAR/4 الناتو source:test");
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "قال الناتو إنه يدعم الأوكرانيين"));
+        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
+        Assert.Equal(subscription, raised.SubscriptionId);
+        Assert.Equal(["أوكران* NEAR/4 الناتو", "source:test"], raised.Matched);
+    }
+
+    [Fact]
     public async Task A_rule_error_carries_its_position()
     {
         var response = await fixture.Client.PostAsJsonAsync("/api/v1/subscriptions", new { name = "x", rule = "(الناتو OR" }, TestContext.Current.CancellationToken);

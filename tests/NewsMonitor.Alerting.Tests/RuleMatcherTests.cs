@@ -7,7 +7,7 @@ public class RuleMatcherTests
     private static IReadOnlyList<RuleHit> Match(string text, params string[] rules)
     {
         var entries = rules.Select((rule, index) => new RuleEntry(new Guid(index + 1, 0, 0, new byte[8]), AlertRule.Parse(rule).Rule!)).ToList();
-        return new RuleMatcher(entries).Match(text);
+        return new RuleMatcher(entries).Match(new ArticleFacts(text));
     }
 
     [Theory]
@@ -37,5 +37,47 @@ public class RuleMatcherTests
     }
 
     [Fact]
-    public void No_rules_no_hits() => Assert.Empty(new RuleMatcher([]).Match("الناتو"));
+    public void No_rules_no_hits() => Assert.Empty(new RuleMatcher([]).Match(new ArticleFacts("الناتو")));
+
+    [Theory]
+    [InlineData("أوكران*", "دعم الأوكرانيين", true)]
+    [InlineData("أوكران*", "قال لأوكرانيا", true)]
+    [InlineData("أوكران*", "كرانيا", false)]
+    [InlineData("الناتو NEAR/3 روسيا", "قال الناتو إن روسيا تهدد", true)]
+    [InlineData("الناتو NEAR/1 روسيا", "قال الناتو إن روسيا تهدد", false)]
+    [InlineData("روسيا NEAR/2 الناتو", "قال الناتو إن روسيا تهدد", true)]
+    [InlineData("\"حلف شمال الأطلسي\" NEAR/4 أوكرانيا", "قمة لحلف شمال الأطلسى لدعم أوكرانيا", true)]
+    public void Wildcards_and_proximity(string rule, string text, bool expected) => Assert.Equal(expected, Match(text, rule).Count == 1);
+
+    [Fact]
+    public void Field_filters_meet_the_articles_facts()
+    {
+        var facts = new ArticleFacts("اجتمع القادة في لاهاي", "Reuters", "ar",
+            [("mark-rutte", "Mark Rutte", "PERSON", ["روته"])], ["defense", "international"]);
+        var entries = new[] { "entity:\"Mark Rutte\"", "entity:روته", "entity:mark-rutte", "type:person", "topic:Defense", "source:reuters", "lang:ar", "lang:en", "topic:sports", "لاهاي NOT topic:defense" }
+            .Select((rule, index) => new RuleEntry(new Guid(index + 1, 0, 0, new byte[8]), AlertRule.Parse(rule).Rule!)).ToList();
+        var hits = new RuleMatcher(entries).Match(facts).Select(hit => hit.SubscriptionId.ToByteArray()[0]);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], hits);
+    }
+
+    [Fact]
+    public void The_presearcher_finds_exactly_what_evaluating_every_rule_finds()
+    {
+        var random = new Random(17);
+        string[] words = ["الناتو", "روسيا", "أوكرانيا", "بولندا", "الحلف", "واشنطن", "\"حلف شمال الأطلسي\"", "أوكران*", "الدفاع*", "قمة", "lang:ar", "source:test", "ترامب"];
+        string[] operators = [" ", " AND ", " OR ", " NOT ", " NEAR/3 "];
+        var rules = new List<RuleEntry>();
+        while (rules.Count < 400)
+        {
+            var text = words[random.Next(words.Length)];
+            for (var n = random.Next(0, 3); n > 0; n--) text += operators[random.Next(operators.Length)] + words[random.Next(words.Length)];
+            if (AlertRule.Parse(text).Rule is { } rule) rules.Add(new RuleEntry(Guid.NewGuid(), rule));
+        }
+        var matcher = new RuleMatcher(rules);
+        foreach (var body in new[] { "قال الأمين العام للناتو إن روسيا تهدد أوكرانيا", "قمة لحلف شمال الأطلسى في واشنطن لدعم الأوكرانيين", "الدفاعات البولندية", "نص بلا صلة" })
+        {
+            var facts = new ArticleFacts(body, "test", "ar");
+            Assert.Equal(matcher.MatchNaively(facts).Select(h => h.SubscriptionId), matcher.Match(facts).Select(h => h.SubscriptionId));
+        }
+    }
 }

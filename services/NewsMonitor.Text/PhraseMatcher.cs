@@ -68,32 +68,26 @@ public sealed class PhraseMatcher<T>
         {
             foreach (var key in tokens[content[i].Index].Keys)
             {
-                if (_root.Children.TryGetValue(key, out var node)) Walk(tokens, content, i, node, matches);
+                if (_root.Children.TryGetValue(key, out var node)) Walk(tokens, content, i, i, node, matches);
             }
         }
         return matches;
     }
 
-    private static void Walk(List<AnalyzedToken> tokens, List<(int Index, bool BreakBefore)> content, int first, Node node, List<PhraseMatch<T>> matches)
+    // Follows every reading of the next token: two phrases may continue through different readings of one word
+    // (علاقات and العلاقات for العلاقات), so each matching branch of the trie is walked.
+    private static void Walk(List<AnalyzedToken> tokens, List<(int Index, bool BreakBefore)> content, int first, int j, Node node, List<PhraseMatch<T>> matches)
     {
-        var start = tokens[content[first].Index].ContentStart;
-        var j = first;
-        while (true)
+        if (node.Payloads is not null)
         {
-            if (node.Payloads is not null)
-            {
-                var end = tokens[content[j].Index].End;
-                foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, end - start, j - first + 1, payload, first));
-            }
-            if (node.Children is null || j + 1 >= content.Count || content[j + 1].BreakBefore) return;
-            Node? next = null;
-            foreach (var key in tokens[content[j + 1].Index].Keys)
-            {
-                if (node.Children.TryGetValue(key, out next)) break;
-            }
-            if (next is null) return;
-            node = next;
-            j++;
+            var start = tokens[content[first].Index].ContentStart;
+            var end = tokens[content[j].Index].End;
+            foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, end - start, j - first + 1, payload, first));
+        }
+        if (node.Children is null || j + 1 >= content.Count || content[j + 1].BreakBefore) return;
+        foreach (var key in tokens[content[j + 1].Index].Keys)
+        {
+            if (node.Children.TryGetValue(key, out var next)) Walk(tokens, content, first, j + 1, next, matches);
         }
     }
 
@@ -136,7 +130,7 @@ public sealed class PhraseMatcher<T>
                 content.Add((i, pendingBreak));
                 pendingBreak = false;
             }
-            else if (token.Kind == TokenKind.Punctuation && token.Key is "." or "," or ";" or ":" or "!" or "?" or "(" or ")" or "[" or "]")
+            else if (token.IsSentenceBreak)
             {
                 pendingBreak = true;
             }

@@ -27,6 +27,9 @@ public readonly record struct AnalyzedToken(int Start, int Length, TokenKind Kin
 
     /// <summary>Whether the token is a word or a number.</summary>
     public bool IsContent => Kind is TokenKind.Word or TokenKind.Number;
+
+    /// <summary>Whether a phrase may not run across this token: . , ; : ! ? ( ) [ ] and their Arabic forms.</summary>
+    public bool IsSentenceBreak => Kind == TokenKind.Punctuation && Key is "." or "," or ";" or ":" or "!" or "?" or "(" or ")" or "[" or "]";
 }
 
 /// <summary>What the analyzer knows of one written word; shared by every occurrence of it.</summary>

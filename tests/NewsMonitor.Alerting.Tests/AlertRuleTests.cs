@@ -54,6 +54,7 @@ public class AlertRuleTests
     [InlineData("person:NATO", 0, "Unknown field")]
     [InlineData("entity: الناتو", 7, "Expected a value")]
     [InlineData("أو*", 0, "at least 3 letters")]
+    [InlineData("لنــ*", 0, "at least 3 letters")]
     [InlineData("أوك**", 0, "one '*'")]
     [InlineData("الناتو NEAR روسيا", 7, "needs a distance")]
     [InlineData("الناتو NEAR/0 روسيا", 7, "from 1 to 50")]

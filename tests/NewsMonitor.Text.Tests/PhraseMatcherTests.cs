@@ -62,5 +62,14 @@ public class PhraseMatcherTests
     }
 
     [Fact]
+    public void Phrases_continuing_through_different_readings_of_a_word_are_all_found()
+    {
+        var matcher = new PhraseMatcher<int>();
+        matcher.Add("تعزيز العلاقات", 1);
+        matcher.Add("تعزيز علاقات", 2);
+        Assert.Equal([1, 2], matcher.FindAll("تحرك لتعزيز العلاقات التجارية").Select(match => match.Payload).Order());
+    }
+
+    [Fact]
     public void Ignores_phrases_without_tokens() => Assert.False(new PhraseMatcher<int>().Add(" ،؛ ", 1));
 }

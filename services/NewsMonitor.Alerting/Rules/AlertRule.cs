@@ -4,7 +4,11 @@ namespace NewsMonitor.Alerting.Rules;
 public abstract record RuleNode;
 
 /// <summary>A word, a quoted phrase or a suffix wildcard (<c>أوكران*</c>), with where it starts in the rule text.</summary>
-public sealed record TermNode(string Text, bool Quoted, int Position, bool Wildcard = false) : RuleNode;
+public sealed record TermNode(string Text, bool Quoted, int Position, bool Wildcard = false) : RuleNode
+{
+    /// <summary>The term as a match reports it.</summary>
+    public string Display { get; } = Wildcard ? Text + "*" : Text;
+}
 
 /// <summary>A field filter: <c>entity:"Mark Rutte"</c>, <c>type:PERSON</c>, <c>topic:defense</c>, <c>source:reuters</c>, <c>lang:ar</c>.</summary>
 public sealed record FieldNode(string Field, string Value, int Position) : RuleNode
@@ -14,10 +18,17 @@ public sealed record FieldNode(string Field, string Value, int Position) : RuleN
 
     /// <summary>Whether the field is known only once entities or topics have been extracted.</summary>
     public bool NeedsAnalysis => Field is "entity" or "type" or "topic";
+
+    /// <summary>The filter as a match reports it.</summary>
+    public string Display { get; } = $"{Field}:{Value}";
 }
 
 /// <summary>Both terms occur within <see cref="Distance"/> words of each other, in either order.</summary>
-public sealed record NearNode(TermNode Left, TermNode Right, int Distance, int Position) : RuleNode;
+public sealed record NearNode(TermNode Left, TermNode Right, int Distance, int Position) : RuleNode
+{
+    /// <summary>The pair as a match reports it.</summary>
+    public string Display { get; } = $"{Left.Display} NEAR/{Distance} {Right.Display}";
+}
 
 /// <summary>Both sides must match.</summary>
 public sealed record AndNode(RuleNode Left, RuleNode Right) : RuleNode;
@@ -107,9 +118,9 @@ public sealed class AlertRule
 
     private static string Describe(RuleNode node) => node switch
     {
-        TermNode term => term.Wildcard ? term.Text + "*" : term.Text,
-        FieldNode field => $"{field.Field}:{field.Value}",
-        NearNode near => $"{Describe(near.Left)} NEAR/{near.Distance} {Describe(near.Right)}",
+        TermNode term => term.Display,
+        FieldNode field => field.Display,
+        NearNode near => near.Display,
         _ => "",
     };
 

@@ -36,39 +36,48 @@ public sealed record ArticleFacts(string Text, string? Source = null, string? La
 }
 
 /// <summary>
-/// Matches many rules against one article the way Lucene's Monitor does: a presearcher index from every
-/// rule's terms, wildcards and filters to the rules, so that an article is checked only against rules with at
-/// least one leaf present — and every accepted rule has one, since a rule that holds with nothing found is
-/// refused by the parser. Terms are found in one pass of the text core's morphology-aware phrase matcher.
-/// Pure; <see cref="MatchNaively"/> evaluates every rule directly, for comparison.
+/// Matches many rules against one article the way Lucene's Monitor does. A presearcher index holds, for each
+/// rule, only its anchors: the leaves of which at least one must be present for the rule to hold (for AND the
+/// rarer side's, for OR both sides', never a negated leaf), chosen by how rare the lexicon says a word is.
+/// An article is analysed once; its anchors are found in one pass of the text core's morphology-aware phrase
+/// matcher (wildcards through their prefixes, filters through the article's facts), and only the rules so
+/// selected are evaluated, their other leaves looked up in an index of the article's own keys.
+/// Exact, not a heuristic: the parser refuses any rule that holds when none of its leaves does. Pure.
 /// </summary>
 public sealed class RuleMatcher
 {
     private const int MinimumWildcardStem = 3;
     private readonly IReadOnlyList<RuleEntry> _rules;
     private readonly TextAnalyzer _analyzer;
-    private readonly PhraseMatcher<(int Rule, TermNode Term)> _terms;
-    private readonly Dictionary<string, List<(int Rule, TermNode Term)>> _wildcards = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<(int Rule, FieldNode Field)>> _fields = new(StringComparer.Ordinal);
+    private readonly PhraseMatcher<int> _anchorTerms;
+    private readonly Dictionary<string, List<int>> _anchorWildcards = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _anchorFields = new(StringComparer.Ordinal);
     private readonly Dictionary<TermNode, string[]> _termKeys = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, List<(int Rule, TermNode Term)>>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
+    private readonly Dictionary<FieldNode, string> _fieldKeys = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
 
-    /// <summary>Indexes the terms and filters of <paramref name="rules"/>.</summary>
+    /// <summary>Indexes the anchors of <paramref name="rules"/>.</summary>
     public RuleMatcher(IReadOnlyList<RuleEntry> rules, TextAnalyzer? analyzer = null)
     {
         _rules = rules;
         _analyzer = analyzer ?? TextAnalyzer.BuiltIn;
-        _terms = new PhraseMatcher<(int, TermNode)>(_analyzer);
-        _wildcardLookup = _wildcards.GetAlternateLookup<ReadOnlySpan<char>>();
+        _anchorTerms = new PhraseMatcher<int>(_analyzer);
+        _wildcardLookup = _anchorWildcards.GetAlternateLookup<ReadOnlySpan<char>>();
         for (var i = 0; i < rules.Count; i++)
         {
-            foreach (var term in rules[i].Rule.Terms)
+            var rule = rules[i].Rule;
+            foreach (var term in rule.Terms) _termKeys[term] = TermKeys(term);
+            foreach (var field in rule.Fields) _fieldKeys[field] = FieldKey(field.Field, field.Value);
+            var anchors = Anchors(rule.Root) ?? [.. rule.Terms, .. rule.Fields];
+            foreach (var anchor in anchors)
             {
-                _termKeys[term] = _analyzer.Analyze(term.Text).Tokens.Where(token => token.IsContent).Select(token => token.LexicalKey).ToArray();
-                if (term.Wildcard) Add(_wildcards, ArabicNormalizer.Normalize(term.Text), (i, term));
-                else _terms.Add(term.Text, (i, term));
+                switch (anchor)
+                {
+                    case TermNode { Wildcard: true } wildcard: Add(_anchorWildcards, _termKeys[wildcard][0], i); break;
+                    case TermNode term: _anchorTerms.Add(term.Text, i); break;
+                    case FieldNode field: Add(_anchorFields, _fieldKeys[field], i); break;
+                }
             }
-            foreach (var field in rules[i].Rule.Fields) Add(_fields, FieldKey(field.Field, field.Value), (i, field));
         }
     }
 
@@ -86,115 +95,237 @@ public sealed class RuleMatcher
     /// <summary>The rules that hold for the article, found through the presearcher index.</summary>
     public IReadOnlyList<RuleHit> Match(ArticleFacts facts)
     {
-        var analyzed = _analyzer.Analyze(facts.Text);
-        var positions = new Dictionary<TermNode, List<int>>(ReferenceEqualityComparer.Instance);
-        var candidates = new SortedSet<int>();
-        foreach (var match in _terms.FindAll(analyzed)) Found(positions, candidates, match.Payload.Rule, match.Payload.Term, match.TokenIndex);
-        if (_wildcards.Count > 0) FindWildcards(analyzed, positions, candidates);
-        var factKeys = facts.FieldKeys();
-        var fields = new HashSet<FieldNode>(ReferenceEqualityComparer.Instance);
-        foreach (var key in factKeys)
+        var article = new ArticleIndex(_analyzer.Analyze(facts.Text), facts.FieldKeys());
+        var candidates = new HashSet<int>();
+        foreach (var match in _anchorTerms.FindAll(article.Text)) candidates.Add(match.Payload);
+        if (_anchorWildcards.Count > 0)
         {
-            if (!_fields.TryGetValue(key, out var filters)) continue;
-            foreach (var (rule, field) in filters)
-            {
-                fields.Add(field);
-                candidates.Add(rule);
-            }
-        }
-        var hits = new List<RuleHit>();
-        foreach (var index in candidates)
-        {
-            var rule = _rules[index].Rule;
-            bool Holds(RuleNode node) => Leaf(node, positions, fields);
-            if (rule.Matches(Holds)) hits.Add(new RuleHit(_rules[index].SubscriptionId, rule.MatchedTerms(Holds)));
-        }
-        return hits;
-    }
-
-    /// <summary>Every rule evaluated directly against the article, without the index: the baseline of the benchmark.</summary>
-    public IReadOnlyList<RuleHit> MatchNaively(ArticleFacts facts)
-    {
-        var analyzed = _analyzer.Analyze(facts.Text);
-        var content = analyzed.Tokens.Where(token => token.IsContent).ToList();
-        var factKeys = facts.FieldKeys();
-        var hits = new List<RuleHit>();
-        foreach (var entry in _rules)
-        {
-            var positions = new Dictionary<TermNode, List<int>>(ReferenceEqualityComparer.Instance);
-            var fields = new HashSet<FieldNode>(ReferenceEqualityComparer.Instance);
-            foreach (var term in entry.Rule.Terms)
-            {
-                var found = ScanFor(term, content);
-                if (found.Count > 0) positions[term] = found;
-            }
-            foreach (var field in entry.Rule.Fields)
-            {
-                if (factKeys.Contains(FieldKey(field.Field, field.Value))) fields.Add(field);
-            }
-            bool Holds(RuleNode node) => Leaf(node, positions, fields);
-            if (entry.Rule.Matches(Holds)) hits.Add(new RuleHit(entry.SubscriptionId, entry.Rule.MatchedTerms(Holds)));
-        }
-        return hits;
-    }
-
-    private static bool Leaf(RuleNode node, Dictionary<TermNode, List<int>> positions, HashSet<FieldNode> fields) => node switch
-    {
-        TermNode term => positions.ContainsKey(term),
-        FieldNode field => fields.Contains(field),
-        NearNode near => positions.TryGetValue(near.Left, out var left) && positions.TryGetValue(near.Right, out var right)
-                         && left.Any(a => right.Any(b => a != b && Math.Abs(a - b) <= near.Distance)),
-        _ => false,
-    };
-
-    private List<int> ScanFor(TermNode term, List<AnalyzedToken> content)
-    {
-        var keys = _termKeys[term];
-        var found = new List<int>();
-        if (keys.Length == 0) return found;
-        for (var i = 0; i + keys.Length <= content.Count; i++)
-        {
-            var all = true;
-            for (var k = 0; k < keys.Length && all; k++)
-            {
-                var tokenKeys = content[i + k].MatchKeys;
-                all = term.Wildcard && k == keys.Length - 1
-                    ? tokenKeys.Any(key => key.Length >= keys[k].Length && key.StartsWith(ArabicNormalizer.Normalize(term.Text), StringComparison.Ordinal))
-                    : tokenKeys.Contains(keys[k]);
-            }
-            if (all) found.Add(i);
-        }
-        return found;
-    }
-
-    private void FindWildcards(AnalyzedText analyzed, Dictionary<TermNode, List<int>> positions, SortedSet<int> candidates)
-    {
-        var index = 0;
-        foreach (var token in analyzed.Tokens)
-        {
-            if (!token.IsContent) continue;
-            foreach (var key in token.MatchKeys)
+            foreach (var key in article.DistinctKeys)
             {
                 for (var length = MinimumWildcardStem; length <= key.Length; length++)
                 {
-                    if (!_wildcardLookup.TryGetValue(key.AsSpan(0, length), out var terms)) continue;
-                    foreach (var (rule, term) in terms) Found(positions, candidates, rule, term, index);
+                    if (_wildcardLookup.TryGetValue(key.AsSpan(0, length), out var rules)) candidates.UnionWith(rules);
                 }
             }
-            index++;
+        }
+        foreach (var key in article.FieldKeys)
+        {
+            if (_anchorFields.TryGetValue(key, out var rules)) candidates.UnionWith(rules);
+        }
+        var ordered = candidates.ToArray();
+        Array.Sort(ordered);
+        return Evaluate(ordered, article);
+    }
+
+    /// <summary>
+    /// Every rule evaluated on its own, each term searched for in the article's tokens: the naive baseline
+    /// the benchmark compares the index with.
+    /// </summary>
+    public IReadOnlyList<RuleHit> MatchNaively(ArticleFacts facts)
+    {
+        var article = new ArticleIndex(_analyzer.Analyze(facts.Text), facts.FieldKeys());
+        var hits = new List<RuleHit>();
+        foreach (var entry in _rules)
+        {
+            var leaves = new Leaves(this, article, cacheTerms: false);
+            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.SubscriptionId, entry.Rule.MatchedTerms(leaves.Holds)));
+        }
+        return hits;
+    }
+
+    private List<RuleHit> Evaluate(int[] candidates, ArticleIndex article)
+    {
+        var hits = new List<RuleHit>();
+        var leaves = new Leaves(this, article, cacheTerms: true);
+        foreach (var index in candidates)
+        {
+            var rule = _rules[index].Rule;
+            if (rule.Matches(leaves.Holds)) hits.Add(new RuleHit(_rules[index].SubscriptionId, rule.MatchedTerms(leaves.Holds)));
+        }
+        return hits;
+    }
+
+    /// <summary>Decides the leaves of rules for one article; term positions are remembered across rules.</summary>
+    private sealed class Leaves
+    {
+        private readonly RuleMatcher _matcher;
+        private readonly ArticleIndex _article;
+        private readonly Dictionary<TermNode, List<int>>? _positions;
+
+        public Leaves(RuleMatcher matcher, ArticleIndex article, bool cacheTerms)
+        {
+            _matcher = matcher;
+            _article = article;
+            _positions = cacheTerms ? new Dictionary<TermNode, List<int>>(ReferenceEqualityComparer.Instance) : null;
+            Holds = Leaf;
+        }
+
+        /// <summary>The leaf test handed to <see cref="AlertRule.Matches"/>, allocated once.</summary>
+        public Func<RuleNode, bool> Holds { get; }
+
+        /// <summary>Positions of a term: through the article's key index, or by scanning every token (naive).</summary>
+        public List<int> Positions(TermNode term)
+        {
+            var keys = _matcher._termKeys[term];
+            if (_positions is null) return _article.Scan(keys, term.Wildcard);
+            if (!_positions.TryGetValue(term, out var found)) _positions[term] = found = _article.Find(keys, term.Wildcard);
+            return found;
+        }
+
+        private bool Leaf(RuleNode node) => node switch
+        {
+            TermNode term => Positions(term).Count > 0,
+            FieldNode field => _article.FieldKeys.Contains(_matcher._fieldKeys[field]),
+            NearNode near => Near(Positions(near.Left), Positions(near.Right), near.Distance),
+            _ => false,
+        };
+
+        private static bool Near(List<int> left, List<int> right, int distance)
+        {
+            foreach (var a in left)
+            {
+                foreach (var b in right)
+                {
+                    if (a != b && Math.Abs(a - b) <= distance) return true;
+                }
+            }
+            return false;
         }
     }
 
-    private static void Found(Dictionary<TermNode, List<int>> positions, SortedSet<int> candidates, int rule, TermNode term, int tokenIndex)
+    // Leaves of which at least one must hold for the node to hold; null when there is no such set (under NOT).
+    private List<RuleNode>? Anchors(RuleNode node) => node switch
     {
-        if (!positions.TryGetValue(term, out var list)) positions[term] = list = [];
-        if (!list.Contains(tokenIndex)) list.Add(tokenIndex);
-        candidates.Add(rule);
-    }
+        TermNode or FieldNode => [node],
+        NearNode near => [Rarity(near.Left) <= Rarity(near.Right) ? near.Left : near.Right],
+        OrNode or => Anchors(or.Left) is { } left && Anchors(or.Right) is { } right ? [.. left, .. right] : null,
+        AndNode and => (Anchors(and.Left), Anchors(and.Right)) switch
+        {
+            (null, var right) => right,
+            (var left, null) => left,
+            (var left, var right) => left!.Sum(Rarity) <= right!.Sum(Rarity) ? left : right,
+        },
+        _ => null,
+    };
 
-    private static void Add<TValue>(Dictionary<string, List<TValue>> index, string key, TValue value)
+    // How common a leaf is (lower is rarer): the lexicon's weight of a term's rarest word; an entity is rare in
+    // any one article, while a topic, a type, a source or a language holds for a large share of them.
+    private double Rarity(RuleNode node) => node switch
+    {
+        TermNode { Wildcard: false } term when _termKeys.TryGetValue(term, out var keys) && keys.Length > 0 =>
+            keys.Min(key => _analyzer.Segmenter.Lexicon.Lookup(key).Weight),
+        TermNode => 6.0,
+        FieldNode { Field: "entity" } => 2.0,
+        _ => 10.0,
+    };
+
+    private string[] TermKeys(TermNode term) => term.Wildcard
+        ? [ArabicNormalizer.Normalize(term.Text)]
+        : _analyzer.Analyze(term.Text).Tokens.Where(token => token.IsContent).Select(token => token.LexicalKey).ToArray();
+
+    private static void Add(Dictionary<string, List<int>> index, string key, int rule)
     {
         if (!index.TryGetValue(key, out var list)) index[key] = list = [];
-        list.Add(value);
+        if (list.Count == 0 || list[^1] != rule) list.Add(rule);
+    }
+
+    /// <summary>One article's word and number tokens, where each of their keys occurs, and its facts.</summary>
+    private sealed class ArticleIndex
+    {
+        private readonly List<AnalyzedToken> _content = [];
+        private readonly List<bool> _breakBefore = [];
+        private readonly Dictionary<string, List<int>> _keyPositions = new(StringComparer.Ordinal);
+        private string[]? _sortedKeys;
+
+        private string[] SortedKeys()
+        {
+            var keys = _keyPositions.Keys.ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            return keys;
+        }
+
+        public ArticleIndex(AnalyzedText text, HashSet<string> fieldKeys)
+        {
+            Text = text;
+            FieldKeys = fieldKeys;
+            var pendingBreak = false;
+            foreach (var token in text.Tokens)
+            {
+                if (token.IsSentenceBreak) { pendingBreak = true; continue; }
+                if (!token.IsContent) continue;
+                var keys = token.MatchKeys;
+                for (var k = 0; k < keys.Count; k++)
+                {
+                    if (!_keyPositions.TryGetValue(keys[k], out var list)) _keyPositions[keys[k]] = list = [];
+                    list.Add(_content.Count);
+                }
+                _content.Add(token);
+                _breakBefore.Add(pendingBreak);
+                pendingBreak = false;
+            }
+        }
+
+        public AnalyzedText Text { get; }
+
+        public HashSet<string> FieldKeys { get; }
+
+        public IEnumerable<string> DistinctKeys => _keyPositions.Keys;
+
+        /// <summary>Where a term starts, through the key index.</summary>
+        public List<int> Find(string[] keys, bool wildcard)
+        {
+            if (keys.Length == 0) return [];
+            if (wildcard)
+            {
+                // Keys with the prefix are adjacent in ordinal order: binary-search the first, read on while they match.
+                var prefix = keys[0];
+                _sortedKeys ??= SortedKeys();
+                var at = Array.BinarySearch(_sortedKeys, prefix, StringComparer.Ordinal);
+                if (at < 0) at = ~at;
+                List<int>? found = null;
+                for (; at < _sortedKeys.Length && _sortedKeys[at].StartsWith(prefix, StringComparison.Ordinal); at++)
+                {
+                    (found ??= []).AddRange(_keyPositions[_sortedKeys[at]]);
+                }
+                if (found is null) return [];
+                found.Sort();
+                return found;
+            }
+            if (!_keyPositions.TryGetValue(keys[0], out var starts)) return [];
+            return keys.Length == 1 ? starts : starts.Where(start => Continues(start, keys)).ToList();
+        }
+
+        /// <summary>Where a term starts, by reading every token: what a matcher without an index does.</summary>
+        public List<int> Scan(string[] keys, bool wildcard)
+        {
+            var found = new List<int>();
+            if (keys.Length == 0) return found;
+            for (var i = 0; i < _content.Count; i++)
+            {
+                if (wildcard ? _content[i].MatchKeys.Any(key => key.StartsWith(keys[0], StringComparison.Ordinal))
+                             : _content[i].MatchKeys.Contains(keys[0]) && Continues(i, keys))
+                    found.Add(i);
+            }
+            return found;
+        }
+
+        private static bool Has(IReadOnlyList<string> keys, string key)
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (string.Equals(keys[i], key, StringComparison.Ordinal)) return true;
+            }
+            return false;
+        }
+
+        private bool Continues(int start, string[] keys)
+        {
+            if (start + keys.Length > _content.Count) return false;
+            for (var k = 1; k < keys.Length; k++)
+            {
+                if (_breakBefore[start + k] || !Has(_content[start + k].MatchKeys, keys[k])) return false;
+            }
+            return true;
+        }
     }
 }

@@ -158,7 +158,7 @@ internal sealed class RuleParser(string text)
                 if (word.Length - stem.Length > 1 || stem.Contains('*', StringComparison.Ordinal))
                     return new RuleError(start, $"'{word}' at position {start}: a wildcard is one '*' at the end of a word, as in أوكران*.");
                 if (!stem.Any(char.IsLetterOrDigit)) return new RuleError(start, $"'{word}' at position {start} has no letters or digits to match.");
-                if (word.EndsWith('*') && stem.Count(char.IsLetterOrDigit) < MinimumWildcardStem)
+                if (word.EndsWith('*') && NewsMonitor.Text.ArabicNormalizer.Normalize(stem).Count(char.IsLetterOrDigit) < MinimumWildcardStem)
                     return new RuleError(start, $"'{word}' at position {start}: a wildcard needs at least {MinimumWildcardStem} letters before '*'.");
             }
             _lexemes.Add(new Lexeme(kind, word, start));

@@ -22,10 +22,13 @@ public static partial class Corpus
     public static string SharedData(string relative) => Path.Combine(RepoRoot, "..", "shared", "data", relative);
 
     /// <summary>The words of ANERcorp's train split, sentence by sentence.</summary>
-    public static IEnumerable<string[]> TrainSentences()
+    public static IEnumerable<string[]> TrainSentences() => Sentences("ner/anercorp/train.conll");
+
+    /// <summary>The Arabic words of a CoNLL file of ../shared/data (train or dev only), sentence by sentence.</summary>
+    public static IEnumerable<string[]> Sentences(string conll)
     {
         var sentence = new List<string>();
-        foreach (var line in File.ReadLines(SharedData("ner/anercorp/train.conll")))
+        foreach (var line in File.ReadLines(SharedData(conll)))
         {
             var parts = line.Split(' ');
             if (parts.Length != 2 || parts[0] == "-DOCSTART-")

@@ -4,7 +4,14 @@ using BenchmarkDotNet.Running;
 using NewsMonitor.Benchmarks;
 
 // dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | accuracy | all
+//                                                                         -- matcher --subscriptions 100000 [--naive-articles 3]
 var what = args.FirstOrDefault() ?? "all";
+if (what == "matcher")
+{
+    int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    RuleMatchingLoad.Run(Option("--subscriptions", 100_000), Option("--naive-articles", 3));
+    return;
+}
 if (what is "accuracy" or "all") PrintAccuracy();
 if (what is "text" or "all") PrintRates(BenchmarkRunner.Run<TextAnalysisBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
 if (what is "phrases" or "all")

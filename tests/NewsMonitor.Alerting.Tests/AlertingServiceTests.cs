@@ -146,12 +146,50 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Filters_that_need_entities_or_topics_are_refused_until_alerting_waits_for_them()
+    public async Task A_rule_with_an_entity_filter_waits_for_the_entities_and_alerts_once()
     {
-        var response = await fixture.Client.PostAsJsonAsync("/api/v1/subscriptions", new { name = "x", rule = "الناتو entity:NATO" }, TestContext.Current.CancellationToken);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(7, problem.GetProperty("rulePosition").GetInt32());
+        var subscription = await SubscribeAsync("t-entity", "قمة entity:\"Mark Rutte\"");
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "قمة في لاهاي"));
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == article)), "text evaluated");
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article);
+
+        var entities = new EntitiesExtracted(article, [new ExtractedEntity("mark-rutte", "PERSON", "Mark Rutte", [new EntityMention("روته", 0, 4)])], "test", DateTimeOffset.UtcNow);
+        await Task.WhenAll(fixture.Probe.PublishAsync(entities), fixture.Probe.PublishAsync(entities));
+
+        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
+        Assert.Equal(subscription, raised.SubscriptionId);
+        Assert.Equal(["قمة", "entity:Mark Rutte"], raised.Matched);
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article);
+    }
+
+    [Fact]
+    public async Task A_rule_needing_entities_and_topics_is_decided_by_whichever_arrives_last()
+    {
+        var subscription = await SubscribeAsync("t-both", "topic:defense type:ORG");
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(new ArticleClassified(article, [new TopicScore("defense", 0.9)], "test", DateTimeOffset.UtcNow));
+        await fixture.Probe.PublishAsync(new EntitiesExtracted(article, [new ExtractedEntity("nato", "ORG", "NATO", [new EntityMention("الناتو", 0, 6)])], "test", DateTimeOffset.UtcNow));
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article); // the text has not arrived
+
+        await fixture.Probe.PublishAsync(Received(article, "بيان"));
+        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
+        Assert.Equal(subscription, raised.SubscriptionId);
+    }
+
+    [Fact]
+    public async Task A_topic_filter_that_does_not_hold_raises_nothing()
+    {
+        var subscription = await SubscribeAsync("t-topic", "topic:sports الناتو");
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "الناتو يجتمع"));
+        await fixture.Probe.PublishAsync(new ArticleClassified(article, [new TopicScore("defense", 0.9)], "test", DateTimeOffset.UtcNow));
+        await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
+            $"select count(*) from \"{fixture.Schema}\".mt_events where stream_id = '{article}' and type = 'article_topics_noted'") == 1, "topics noted");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
     }
 
     [Fact]

@@ -5,8 +5,6 @@ namespace NewsMonitor.Alerting.Alerts;
 /// <summary>A subscription's rule matched an article; the only event of the alert's stream, whose id is derived from both.</summary>
 public sealed record AlertTriggered(Guid AlertId, Guid SubscriptionId, string Tenant, Guid ArticleId, string Title, IReadOnlyList<string> Matched, DateTimeOffset At);
 
-/// <summary>Every active subscription was evaluated against an article; the only event of the article's stream here.</summary>
-public sealed record ArticleEvaluated(Guid ArticleId, IReadOnlyList<Guid> AlertIds, DateTimeOffset At);
 
 /// <summary>Read model of an alert, projected inline. <see cref="Sequence"/> is the feed cursor.</summary>
 public sealed record Alert(Guid Id, long Sequence, Guid SubscriptionId, string Tenant, Guid ArticleId, string Title, IReadOnlyList<string> Matched, DateTimeOffset RaisedAt)

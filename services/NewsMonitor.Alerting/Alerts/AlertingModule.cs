@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using NewsMonitor.Alerting.Matching;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.ServiceDefaults;
 
@@ -25,10 +26,22 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionDeleted>();
                 options.Events.AddEventType<AlertTriggered>();
                 options.Events.AddEventType<ArticleEvaluated>();
+                options.Events.AddEventType<ArticleTextNoted>();
+                options.Events.AddEventType<ArticleEntitiesNoted>();
+                options.Events.AddEventType<ArticleTopicsNoted>();
+                // The article's facts are folded on read (FetchForWriting); no document is kept for them.
+                options.Projections.LiveStreamAggregation<AlertingArticle>();
             })
             .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
-        builder.AddMessaging("alerting", bus => bus.AddConsumer<EvaluateArticleConsumer>());
+        builder.AddMessaging("alerting", bus =>
+        {
+            bus.AddConsumer<ArticleReceivedConsumer>();
+            bus.AddConsumer<EntitiesExtractedConsumer>();
+            bus.AddConsumer<ArticleClassifiedConsumer>();
+        });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SubscriptionIndex>();
+        builder.Services.AddScoped<ArticleFactRecorder>();
         return builder;
     }
 }

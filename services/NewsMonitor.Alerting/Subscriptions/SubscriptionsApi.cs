@@ -110,14 +110,8 @@ public static class SubscriptionsApi
         var mode = string.IsNullOrWhiteSpace(request.Mode) ? "immediate" : request.Mode.Trim().ToLowerInvariant();
         if (!Subscription.Modes.Contains(mode)) errors["mode"] = [$"The mode must be one of {string.Join(", ", Subscription.Modes)}."];
         if (request.Webhook is not null) errors["webhook"] = ["Webhook delivery is not available yet; alerts are read from GET /api/v1/alerts."];
-        var (rule, ruleError) = AlertRule.Parse(request.Rule);
+        var (_, ruleError) = AlertRule.Parse(request.Rule);
         if (ruleError is not null) errors["rule"] = [ruleError.Message];
-        else if (rule!.NeedsAnalysis)
-        {
-            var filter = rule.Fields.First(field => field.NeedsAnalysis);
-            ruleError = new RuleError(filter.Position, $"The filter {filter.Field}:{filter.Value} at position {filter.Position} needs the article's entities or topics, which alerting does not wait for yet; words, phrases, wildcards, NEAR/n, source: and lang: work now.");
-            errors["rule"] = [ruleError.Message];
-        }
         if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode), null);
 
         var problem = Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);

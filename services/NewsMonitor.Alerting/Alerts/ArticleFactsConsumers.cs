@@ -1,0 +1,98 @@
+using Marten;
+using MassTransit;
+using NewsMonitor.Alerting.Matching;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Text;
+
+namespace NewsMonitor.Alerting.Alerts;
+
+/// <summary>
+/// Notes one fact of an article (text, entities or topics) on the article's stream and, in the same
+/// transaction, raises the alerts of every rule that this fact completes. The append expects the version it
+/// read, so facts arriving together are noted one after the other (the loser is retried); a fact already
+/// noted is a redelivery and changes nothing. Each rule is therefore decided exactly once per article.
+/// </summary>
+public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIndex index, TimeProvider clock)
+{
+    private static readonly Guid AlertScope = new("0b7f0b52-8d7e-4a39-9a3f-5b1c2d1e7a44");
+
+    /// <summary>The alert id of a (subscription, article) pair: the same pair can only ever have one alert.</summary>
+    public static Guid AlertId(Guid subscriptionId, Guid articleId) => DeterministicId.Create(AlertScope, $"{subscriptionId:N}:{articleId:N}");
+
+    /// <summary>Notes <paramref name="fact"/> (an <c>Article…Noted</c> event) and raises what it completes.</summary>
+    public async Task NoteAsync(Guid articleId, ArticleFactKinds kind, object fact, CancellationToken cancellationToken)
+    {
+        var stream = await session.Events.FetchForWriting<AlertingArticle>(articleId, cancellationToken);
+        var before = stream.Aggregate ?? AlertingArticle.Empty(articleId);
+        if (before.Known.HasFlag(kind)) return;
+        var after = fact switch
+        {
+            ArticleTextNoted text => before.Apply(text),
+            ArticleEntitiesNoted entities => before.Apply(entities),
+            ArticleTopicsNoted topics => before.Apply(topics),
+            _ => throw new ArgumentException("Not an article fact.", nameof(fact)),
+        };
+        session.KeepTraceContext();
+        stream.AppendOne(fact);
+
+        var now = clock.GetUtcNow();
+        var alertIds = new List<Guid>();
+        if (after.Known.HasFlag(ArticleFactKinds.Text))
+        {
+            var snapshot = await index.CurrentAsync(session, cancellationToken);
+            var facts = after.ToFacts();
+            foreach (var (needs, matcher) in snapshot.Matchers)
+            {
+                if (!AlertingArticle.DecidedNow(needs, before.Known, after.Known)) continue;
+                foreach (var hit in matcher.Match(facts))
+                {
+                    var alertId = AlertId(hit.SubscriptionId, articleId);
+                    alertIds.Add(alertId);
+                    session.Events.StartStream<Alert>(alertId,
+                        new AlertTriggered(alertId, hit.SubscriptionId, snapshot.Subscriptions[hit.SubscriptionId].Tenant, articleId, after.Title ?? "", hit.Matched, now));
+                }
+            }
+        }
+        // Once the text is there, the rules that need only the text have been decided: the article is evaluated.
+        if (kind == ArticleFactKinds.Text) stream.AppendOne(new ArticleEvaluated(articleId, alertIds, now));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
+        {
+            // An alert of this step already exists: a concurrent copy of this message committed first.
+        }
+    }
+}
+
+/// <summary>Text: decides the rules that need nothing more.</summary>
+public sealed class ArticleReceivedConsumer(ArticleFactRecorder recorder, TimeProvider clock) : IConsumer<ArticleReceived>
+{
+    /// <inheritdoc />
+    public Task Consume(ConsumeContext<ArticleReceived> context)
+    {
+        var article = context.Message;
+        return recorder.NoteAsync(article.ArticleId, ArticleFactKinds.Text,
+            new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, clock.GetUtcNow()), context.CancellationToken);
+    }
+}
+
+/// <summary>Entities: decides the rules with entity: and type: filters.</summary>
+public sealed class EntitiesExtractedConsumer(ArticleFactRecorder recorder, TimeProvider clock) : IConsumer<EntitiesExtracted>
+{
+    /// <inheritdoc />
+    public Task Consume(ConsumeContext<EntitiesExtracted> context) =>
+        recorder.NoteAsync(context.Message.ArticleId, ArticleFactKinds.Entities,
+            new ArticleEntitiesNoted(context.Message.ArticleId, context.Message.Entities, clock.GetUtcNow()), context.CancellationToken);
+}
+
+/// <summary>Topics: decides the rules with topic: filters.</summary>
+public sealed class ArticleClassifiedConsumer(ArticleFactRecorder recorder, TimeProvider clock) : IConsumer<ArticleClassified>
+{
+    /// <inheritdoc />
+    public Task Consume(ConsumeContext<ArticleClassified> context) =>
+        recorder.NoteAsync(context.Message.ArticleId, ArticleFactKinds.Topics,
+            new ArticleTopicsNoted(context.Message.ArticleId, context.Message.Topics.Select(topic => topic.Label).ToList(), clock.GetUtcNow()), context.CancellationToken);
+}

@@ -10,6 +10,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapSubscriptionsApi();
 app.MapAlertsApi();
+app.MapAlertStreamApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

@@ -204,6 +204,51 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Alerts_arrive_on_the_callers_event_stream_and_not_on_another_tenants()
+    {
+        var tenant = "t-sse-" + Guid.NewGuid().ToString("N")[..6];
+        var subscription = await SubscribeAsync(tenant, "لاتفيا");
+        using var own = await OpenStreamAsync(tenant);
+        using var other = await OpenStreamAsync("t-sse-other");
+
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "قمة في لاتفيا"));
+
+        var alert = await own.WaitForAsync(e => e.Event == "alert", TimeSpan.FromSeconds(15));
+        Assert.Equal(article, alert.Json.GetProperty("articleId").GetGuid());
+        Assert.Equal(subscription, alert.Json.GetProperty("subscriptionId").GetGuid());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.WaitForAsync(e => e.Event == "alert", TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task A_paused_subscription_raises_nothing_until_resumed()
+    {
+        var subscription = await SubscribeAsync("t-pause", "إستونيا");
+        var paused = await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, $"/api/v1/subscriptions/{subscription}/pause", "t-pause"), TestContext.Current.CancellationToken);
+        Assert.True((await paused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("paused").GetBoolean());
+
+        var first = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(first, "قمة في إستونيا"));
+        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == first)), "evaluation");
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
+
+        await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, $"/api/v1/subscriptions/{subscription}/resume", "t-pause"), TestContext.Current.CancellationToken);
+        var second = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(second, "قمة في إستونيا"));
+        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.SubscriptionId == subscription)), "AlertRaised");
+        Assert.Equal(second, raised.ArticleId);
+    }
+
+    private async Task<ServerSentEventReader> OpenStreamAsync(string tenant)
+    {
+        var response = await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, "/api/v1/alerts/stream", tenant), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        var reader = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        await reader.WaitForAsync(e => e.Event == "ready", TimeSpan.FromSeconds(10));
+        return reader;
+    }
+
+    [Fact]
     public async Task A_rule_error_carries_its_position()
     {
         var response = await fixture.Client.PostAsJsonAsync("/api/v1/subscriptions", new { name = "x", rule = "(الناتو OR" }, TestContext.Current.CancellationToken);

@@ -79,6 +79,31 @@ public sealed class PipelineTests(RunningSystem system) : IClassFixture<RunningS
     }
 
     [Fact]
+    public async Task Alerts_reach_the_event_stream_through_the_gateway_and_their_latency_is_measured()
+    {
+        var subscribed = await system.Gateway.PostAsJsonAsync("/api/v1/subscriptions", new { name = "Rutte", rule = "روته" }, Cancel);
+        var subscription = (await subscribed.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        var response = await system.Gateway.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/alerts/stream?subscriptionId={subscription}"), HttpCompletionOption.ResponseHeadersRead, Cancel);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var stream = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(Cancel));
+        await stream.WaitForAsync(e => e.Event == "ready", TimeSpan.FromSeconds(10));
+
+        var latencies = new List<double>();
+        for (var i = 0; i < 12; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var posted = await system.Gateway.PostAsJsonAsync("/api/v1/articles", new { title = $"روته {i} {Guid.NewGuid()}", body = "قال الأمين العام لحلف الناتو مارك روته إن الحلف موحد." }, Cancel);
+            var id = (await posted.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+            var alert = await stream.WaitForAsync(e => e.Event == "alert" && e.Json.GetProperty("articleId").GetGuid() == id, TimeSpan.FromSeconds(15));
+            latencies.Add(watch.Elapsed.TotalMilliseconds);
+            Assert.Equal(subscription, alert.Json.GetProperty("subscriptionId").GetGuid());
+        }
+        latencies.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"post → alert on the SSE stream through the gateway, 12 articles: min {latencies[0]:F0} ms, median {latencies[6]:F0} ms, max {latencies[^1]:F0} ms");
+    }
+
+    [Fact]
     public async Task Malformed_json_answers_400_problem_and_stores_nothing()
     {
         var before = await StoredArticleEventsAsync();

@@ -24,6 +24,8 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionCreated>();
                 options.Events.AddEventType<SubscriptionChanged>();
                 options.Events.AddEventType<SubscriptionDeleted>();
+                options.Events.AddEventType<SubscriptionPaused>();
+                options.Events.AddEventType<SubscriptionResumed>();
                 options.Events.AddEventType<AlertTriggered>();
                 options.Events.AddEventType<ArticleEvaluated>();
                 options.Events.AddEventType<ArticleTextNoted>();
@@ -38,7 +40,14 @@ public static class AlertingModule
             bus.AddConsumer<ArticleReceivedConsumer>();
             bus.AddConsumer<EntitiesExtractedConsumer>();
             bus.AddConsumer<ArticleClassifiedConsumer>();
+            // Each node needs every alert for its own stream clients: a temporary queue per instance, not a shared one.
+            bus.AddConsumer<AlertStreamConsumer>().Endpoint(endpoint =>
+            {
+                endpoint.InstanceId = Guid.NewGuid().ToString("N")[..8];
+                endpoint.Temporary = true;
+            });
         });
+        builder.Services.AddSingleton<AlertBroadcaster>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();

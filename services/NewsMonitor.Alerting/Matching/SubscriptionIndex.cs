@@ -5,7 +5,7 @@ using NewsMonitor.Alerting.Subscriptions;
 
 namespace NewsMonitor.Alerting.Matching;
 
-/// <summary>The active subscriptions, parsed and indexed once, grouped by the facts their rules need.</summary>
+/// <summary>The active (not paused, not deleted) subscriptions, parsed and indexed once, grouped by the facts their rules need.</summary>
 public sealed record SubscriptionSnapshot(IReadOnlyDictionary<ArticleFactKinds, RuleMatcher> Matchers, IReadOnlyDictionary<Guid, Subscription> Subscriptions);
 
 /// <summary>
@@ -32,7 +32,7 @@ public sealed class SubscriptionIndex : IDisposable
         try
         {
             if (_built.Version == (count, latest)) return _built.Snapshot;
-            var active = await session.Query<Subscription>().Where(subscription => !subscription.Deleted).ToListAsync(cancellationToken);
+            var active = await session.Query<Subscription>().Where(subscription => !subscription.Deleted && !subscription.Paused).ToListAsync(cancellationToken);
             var groups = new Dictionary<ArticleFactKinds, List<RuleEntry>>();
             foreach (var subscription in active)
             {

@@ -12,11 +12,11 @@ public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mod
 public sealed record WebhookRequest(string? Url, string? Secret);
 
 /// <summary>A subscription as the API shows it.</summary>
-public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt)
+public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused)
 {
     /// <summary>View of the read model.</summary>
     public static SubscriptionView From(Subscription subscription) => new(
-        subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt);
+        subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt, subscription.Paused);
 }
 
 /// <summary>Answer of <c>POST /api/v1/subscriptions</c>.</summary>
@@ -37,6 +37,10 @@ public static class SubscriptionsApi
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPut("/{id:guid}", UpdateAsync);
         group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+            SetPausedAsync(id, paused: true, http, session, clock, cancellationToken));
+        group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+            SetPausedAsync(id, paused: false, http, session, clock, cancellationToken));
         return app;
     }
 
@@ -87,6 +91,19 @@ public static class SubscriptionsApi
         session.Events.Append(id, new SubscriptionDeleted(id, clock.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> SetPausedAsync(
+        Guid id, bool paused, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
+        if (subscription is null) return NotFound(id);
+        if (subscription.Paused == paused) return TypedResults.Ok(SubscriptionView.From(subscription));
+        var now = clock.GetUtcNow();
+        object change = paused ? new SubscriptionPaused(id, now) : new SubscriptionResumed(id, now);
+        session.Events.Append(id, change);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(SubscriptionView.From(paused ? subscription.Apply((SubscriptionPaused)change) : subscription.Apply((SubscriptionResumed)change)));
     }
 
     private static async Task<Subscription?> FindAsync(IQuerySession session, Guid id, Caller caller, CancellationToken cancellationToken)

@@ -10,6 +10,14 @@ namespace NewsMonitor.Alerting.Tests;
 public sealed class AlertingFixture() : ServiceFixture<Program>("alerting")
 {
     protected override Type[] ProbedMessages => [typeof(AlertRaised), typeof(ArticleAlertsEvaluated)];
+
+    // Test receivers listen on loopback, which only this operator setting allows; retries are quick here.
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Alerting:Webhooks:AllowPrivateTargets"] = "true",
+        ["Alerting:Webhooks:Attempts"] = "4",
+        ["Alerting:Webhooks:FirstRetryMilliseconds"] = "50",
+    };
 }
 
 /// <summary>Subscriptions over HTTP, ArticleReceived over RabbitMQ, alerts exactly once.</summary>
@@ -135,6 +143,7 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     [InlineData("{\"name\": \"\", \"rule\": \"الناتو\"}", "name")]
     [InlineData("{\"name\": \"x\", \"rule\": \"الناتو\", \"mode\": \"weekly\"}", "mode")]
     [InlineData("{\"name\": \"x\", \"rule\": \"الناتو\", \"webhook\": {\"url\": \"https://example.com\"}}", "webhook")]
+    [InlineData("{\"name\": \"x\", \"rule\": \"الناتو\", \"webhook\": {\"url\": \"not a url\", \"secret\": \"0123456789abcdef\"}}", "webhook")]
     public async Task Invalid_subscriptions_answer_400_naming_the_field(string json, string field)
     {
         var before = await fixture.StoredEventsAsync("subscription_created");

@@ -33,12 +33,15 @@ public abstract class ServiceFixture<TProgram> : IAsyncLifetime where TProgram :
     /// <summary>Message types the probe records.</summary>
     protected abstract Type[] ProbedMessages { get; }
 
+    /// <summary>Extra configuration of the hosted service.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
         await TestInfrastructure.CreateVirtualHostAsync(VirtualHost);
         Probe = await MessageProbe.StartAsync(VirtualHost, ProbedMessages);
-        Service = new ServiceFactory<TProgram>(Schema, VirtualHost);
+        Service = new ServiceFactory<TProgram>(Schema, VirtualHost, Settings);
         Client = Service.CreateClient();
     }
 

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
+using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Matching;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.ServiceDefaults;
@@ -26,6 +27,8 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionDeleted>();
                 options.Events.AddEventType<SubscriptionPaused>();
                 options.Events.AddEventType<SubscriptionResumed>();
+                options.Events.AddEventType<WebhookDeliveryFailed>();
+                options.Events.AddEventType<WebhookDeliveryRecovered>();
                 options.Events.AddEventType<AlertTriggered>();
                 options.Events.AddEventType<ArticleEvaluated>();
                 options.Events.AddEventType<ArticleTextNoted>();
@@ -40,6 +43,7 @@ public static class AlertingModule
             bus.AddConsumer<ArticleReceivedConsumer>();
             bus.AddConsumer<EntitiesExtractedConsumer>();
             bus.AddConsumer<ArticleClassifiedConsumer>();
+            bus.AddConsumer<WebhookDeliveryConsumer>(typeof(WebhookDeliveryConsumerDefinition));
             // Each node needs every alert for its own stream clients: a temporary queue per instance, not a shared one.
             bus.AddConsumer<AlertStreamConsumer>().Endpoint(endpoint =>
             {
@@ -48,6 +52,10 @@ public static class AlertingModule
             });
         });
         builder.Services.AddSingleton<AlertBroadcaster>();
+        builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Alerting:Webhooks"));
+        // No redirects: a redirect could lead a delivery to an address the target check refused.
+        builder.Services.AddHttpClient(WebhookDeliveryConsumer.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();

@@ -1,10 +1,19 @@
 namespace NewsMonitor.Alerting.Subscriptions;
 
-/// <summary>A subscription was created; first event of its stream.</summary>
-public sealed record SubscriptionCreated(Guid SubscriptionId, string Tenant, string Name, string Rule, string Mode, DateTimeOffset At);
+/// <summary>Where a subscription's alerts are also POSTed, and the secret that signs them.</summary>
+public sealed record Webhook(string Url, string Secret);
 
-/// <summary>A subscription's name, rule or mode changed.</summary>
-public sealed record SubscriptionChanged(Guid SubscriptionId, string Name, string Rule, string Mode, DateTimeOffset At);
+/// <summary>A subscription was created; first event of its stream.</summary>
+public sealed record SubscriptionCreated(Guid SubscriptionId, string Tenant, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
+
+/// <summary>A subscription's name, rule, mode or webhook changed.</summary>
+public sealed record SubscriptionChanged(Guid SubscriptionId, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
+
+/// <summary>An alert could not be delivered to the webhook after every retry: the dead letter, kept on the subscription.</summary>
+public sealed record WebhookDeliveryFailed(Guid SubscriptionId, Guid AlertId, int Attempts, string Error, DateTimeOffset At);
+
+/// <summary>A delivery succeeded again after failures.</summary>
+public sealed record WebhookDeliveryRecovered(Guid SubscriptionId, Guid AlertId, DateTimeOffset At);
 
 /// <summary>A subscription was paused: it raises no alerts until resumed.</summary>
 public sealed record SubscriptionPaused(Guid SubscriptionId, DateTimeOffset At);
@@ -18,15 +27,44 @@ public sealed record SubscriptionDeleted(Guid SubscriptionId, DateTimeOffset At)
 /// <summary>Read model of a subscription, projected inline from its stream.</summary>
 public sealed record Subscription(Guid Id, string Tenant, string Name, string Rule, string Mode, bool Deleted, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused = false)
 {
+    /// <summary>The webhook, if the subscription has one.</summary>
+    public Webhook? Webhook { get; init; }
+
+    /// <summary><c>none</c> without a webhook, else <c>ok</c> or <c>failing</c>.</summary>
+    public string DeliveryStatus { get; init; } = "none";
+
+    /// <summary>Why the last failed delivery failed.</summary>
+    public string? LastDeliveryError { get; init; }
+
+    /// <summary>Alerts that could not be delivered (dead letters).</summary>
+    public int FailedDeliveries { get; init; }
+
     /// <summary>Delivery modes a subscription can have.</summary>
     public static readonly string[] Modes = ["immediate", "hourly", "daily"];
 
     /// <summary>Starts the read model.</summary>
     public static Subscription Create(SubscriptionCreated created) =>
-        new(created.SubscriptionId, created.Tenant, created.Name, created.Rule, created.Mode, false, created.At, created.At);
+        new(created.SubscriptionId, created.Tenant, created.Name, created.Rule, created.Mode, false, created.At, created.At)
+        {
+            Webhook = created.Webhook,
+            DeliveryStatus = created.Webhook is null ? "none" : "ok",
+        };
 
     /// <summary>Applies a change.</summary>
-    public Subscription Apply(SubscriptionChanged changed) => this with { Name = changed.Name, Rule = changed.Rule, Mode = changed.Mode, ChangedAt = changed.At };
+    public Subscription Apply(SubscriptionChanged changed) => this with
+    {
+        Name = changed.Name, Rule = changed.Rule, Mode = changed.Mode, ChangedAt = changed.At, Webhook = changed.Webhook,
+        DeliveryStatus = changed.Webhook is null ? "none" : changed.Webhook == Webhook ? DeliveryStatus : "ok",
+    };
+
+    /// <summary>Applies a dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
+    public Subscription Apply(WebhookDeliveryFailed failed) => this with
+    {
+        DeliveryStatus = "failing", LastDeliveryError = failed.Error, FailedDeliveries = FailedDeliveries + 1,
+    };
+
+    /// <summary>Applies a recovery.</summary>
+    public Subscription Apply(WebhookDeliveryRecovered recovered) => this with { DeliveryStatus = "ok" };
 
     /// <summary>Applies a pause.</summary>
     public Subscription Apply(SubscriptionPaused paused) => this with { Paused = true, ChangedAt = paused.At };

@@ -1,5 +1,7 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Rules;
 using NewsMonitor.ServiceDefaults;
 
@@ -12,12 +14,16 @@ public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mod
 public sealed record WebhookRequest(string? Url, string? Secret);
 
 /// <summary>A subscription as the API shows it.</summary>
-public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused)
+public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery)
 {
-    /// <summary>View of the read model.</summary>
+    /// <summary>View of the read model (the webhook secret is never shown).</summary>
     public static SubscriptionView From(Subscription subscription) => new(
-        subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt, subscription.Paused);
+        subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt, subscription.Paused,
+        new DeliveryView(subscription.Webhook?.Url, subscription.DeliveryStatus, subscription.LastDeliveryError, subscription.FailedDeliveries));
 }
+
+/// <summary>How a subscription's webhook deliveries are going: status <c>none</c>, <c>ok</c> or <c>failing</c>.</summary>
+public sealed record DeliveryView(string? WebhookUrl, string Status, string? LastError, int FailedDeliveries);
 
 /// <summary>Answer of <c>POST /api/v1/subscriptions</c>.</summary>
 public sealed record SubscriptionCreatedView(Guid Id);
@@ -45,13 +51,14 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
-        SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+        SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, CancellationToken cancellationToken)
     {
         var (valid, problem) = Validate(request);
         if (problem is not null) return problem;
+        if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         var caller = Caller.From(http);
         var id = Guid.CreateVersion7();
-        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow()));
+        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), valid.Webhook));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }
@@ -72,13 +79,14 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
         var (valid, problem) = Validate(request);
         if (problem is not null) return problem;
-        var changed = new SubscriptionChanged(id, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow());
+        if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
+        var changed = new SubscriptionChanged(id, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), valid.Webhook);
         session.Events.Append(id, changed);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed)));
@@ -115,7 +123,15 @@ public static class SubscriptionsApi
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound($"No subscription with id {id}.");
 
-    private sealed record ValidRequest(string Name, string Rule, string Mode);
+    private sealed record ValidRequest(string Name, string Rule, string Mode, Webhook? Webhook);
+
+    // The address check resolves the host, so it runs after the pure checks and only for a webhook that passed them.
+    private static async Task<ProblemHttpResult?> CheckWebhookAddressAsync(ValidRequest request, WebhookOptions options, CancellationToken cancellationToken)
+    {
+        if (request.Webhook is null) return null;
+        var error = await WebhookTargets.CheckAddressAsync(new Uri(request.Webhook.Url), options.AllowPrivateTargets, cancellationToken);
+        return error is null ? null : Problems.BadRequest("Invalid subscription", error, new Dictionary<string, string[]> { ["webhook"] = [error] });
+    }
 
     private static (ValidRequest? Request, ProblemHttpResult? Problem) Validate(SubscriptionRequest? request)
     {
@@ -126,10 +142,11 @@ public static class SubscriptionsApi
         else if (name.Length > 200) errors["name"] = ["The name is longer than 200 characters."];
         var mode = string.IsNullOrWhiteSpace(request.Mode) ? "immediate" : request.Mode.Trim().ToLowerInvariant();
         if (!Subscription.Modes.Contains(mode)) errors["mode"] = [$"The mode must be one of {string.Join(", ", Subscription.Modes)}."];
-        if (request.Webhook is not null) errors["webhook"] = ["Webhook delivery is not available yet; alerts are read from GET /api/v1/alerts."];
+        if (request.Webhook is not null && WebhookTargets.CheckShape(request.Webhook.Url, request.Webhook.Secret) is { } webhookError) errors["webhook"] = [webhookError];
         var (_, ruleError) = AlertRule.Parse(request.Rule);
         if (ruleError is not null) errors["rule"] = [ruleError.Message];
-        if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode), null);
+        var webhook = request.Webhook is { Url: { } url, Secret: { } secret } ? new Webhook(url.Trim(), secret) : null;
+        if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode, webhook), null);
 
         var problem = Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);
         if (ruleError is not null) problem.ProblemDetails.Extensions["rulePosition"] = ruleError.Position;

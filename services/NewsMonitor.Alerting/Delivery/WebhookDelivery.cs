@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Marten;
+using MassTransit;
+using NewsMonitor.Alerting.Alerts;
+using NewsMonitor.Alerting.Subscriptions;
+using NewsMonitor.Contracts;
+
+namespace NewsMonitor.Alerting.Delivery;
+
+/// <summary>Webhook settings (<c>Alerting:Webhooks</c>).</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Allow targets on private and loopback addresses (tests and closed networks only).</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Tries per alert before it becomes a dead letter.</summary>
+    public int Attempts { get; set; } = 6;
+
+    /// <summary>Wait before the first retry; each retry waits twice as long, plus up to 25 % jitter.</summary>
+    public int FirstRetryMilliseconds { get; set; } = 1_000;
+}
+
+/// <summary>
+/// POSTs each alert of a subscription with a webhook, signed with HMAC-SHA256 of the body under the
+/// subscription's secret (<c>X-NewsMonitor-Signature: sha256=…</c>) and identified by the alert id
+/// (<c>X-NewsMonitor-Delivery</c>, the same on every retry, so receivers can drop repeats). Failures are retried
+/// with exponential backoff and jitter; after the last try the alert is recorded as a dead letter on the
+/// subscription, whose delivery status becomes <c>failing</c> until a delivery succeeds again.
+/// </summary>
+public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClientFactory clients, Microsoft.Extensions.Options.IOptions<WebhookOptions> options,
+    TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger) : IConsumer<AlertRaised>
+{
+    /// <summary>Name of the HTTP client used for deliveries (no redirects, 10 s timeout).</summary>
+    public const string ClientName = "webhooks";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The signature header value of <paramref name="body"/> under <paramref name="secret"/>.</summary>
+    public static string Signature(string secret, byte[] body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<AlertRaised> context)
+    {
+        var alert = context.Message;
+        var subscription = await session.LoadAsync<Subscription>(alert.SubscriptionId, context.CancellationToken);
+        if (subscription?.Webhook is not { } webhook || subscription.Deleted) return;
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), Json);
+        var settings = options.Value;
+        var url = new Uri(webhook.Url);
+        var error = await WebhookTargets.CheckAddressAsync(url, settings.AllowPrivateTargets, context.CancellationToken);
+        var attempts = 0;
+        while (error is null)
+        {
+            attempts++;
+            error = await PostAsync(url, webhook.Secret, alert.AlertId, body, context.CancellationToken);
+            if (error is null)
+            {
+                if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, alert.AlertId, clock.GetUtcNow()), context.CancellationToken);
+                return;
+            }
+            if (attempts >= settings.Attempts) break;
+            var delay = settings.FirstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
+            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", alert.AlertId, attempts, error, (int)delay);
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, context.CancellationToken);
+            error = null;
+        }
+        logger.LogWarning("Webhook delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", alert.AlertId, subscription.Id, attempts, error);
+        await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, alert.AlertId, attempts, error!, clock.GetUtcNow()), context.CancellationToken);
+    }
+
+    private async Task<string?> PostAsync(Uri url, string secret, Guid deliveryId, byte[] body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add("X-NewsMonitor-Signature", Signature(secret, body));
+        request.Headers.Add("X-NewsMonitor-Delivery", deliveryId.ToString());
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return exception.Message;
+        }
+    }
+
+    private async Task RecordAsync(Guid subscriptionId, object change, CancellationToken cancellationToken)
+    {
+        session.Events.Append(subscriptionId, change);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>Its own queue with bounded concurrency: a slow receiver holds a delivery slot while it is retried.</summary>
+public sealed class WebhookDeliveryConsumerDefinition : ConsumerDefinition<WebhookDeliveryConsumer>
+{
+    /// <summary>Sets the concurrency limit.</summary>
+    public WebhookDeliveryConsumerDefinition() => ConcurrentMessageLimit = 32;
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using NewsMonitor.Alerting.Delivery;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.Alerting.Tests;
+
+/// <summary>A real HTTP receiver on loopback that fails its first requests, then accepts.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _failuresLeft;
+
+    public sealed record Received(string Body, string Signature, string DeliveryId);
+
+    private WebhookReceiver(WebApplication app, int failures)
+    {
+        _app = app;
+        _failuresLeft = failures;
+    }
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+
+    public static async Task<WebhookReceiver> StartAsync(int failures)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        WebhookReceiver? receiver = null;
+        app.MapPost("/hook", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            receiver!.Requests.Enqueue(new Received(body, context.Request.Headers["X-NewsMonitor-Signature"].ToString(), context.Request.Headers["X-NewsMonitor-Delivery"].ToString()));
+            return Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? Results.StatusCode(500) : Results.Ok();
+        });
+        receiver = new WebhookReceiver(app, failures);
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+public sealed class WebhookTests(AlertingFixture fixture) : IClassFixture<AlertingFixture>
+{
+    private const string Secret = "a-webhook-secret-of-some-length";
+
+    private async Task<Guid> SubscribeAsync(string tenant, string rule, string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/subscriptions") { Content = JsonContent.Create(new { name = "hook", rule, webhook = new { url, secret = Secret } }) };
+        request.Headers.Add(Caller.RoleHeader, "subscriber");
+        request.Headers.Add(Caller.TenantHeader, tenant);
+        var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
+    }
+
+    private async Task<JsonElement> DeliveryAsync(Guid subscription) =>
+        (await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{subscription}", TestContext.Current.CancellationToken)).GetProperty("delivery");
+
+    private static ArticleReceived Received(Guid id, string body) => new(id, "عنوان", body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task An_alert_is_delivered_signed_after_the_receiver_recovers()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failures: 2);
+        var subscription = await SubscribeAsync("t-hook", "مونتينيغرو", receiver.Url);
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "انضمت مونتينيغرو إلى الحلف"));
+
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Requests.Count >= 3), "three delivery attempts");
+        var requests = receiver.Requests.ToArray();
+        Assert.Single(requests.Select(request => request.DeliveryId).Distinct());
+        var alert = JsonDocument.Parse(requests[^1].Body).RootElement;
+        Assert.Equal(article, alert.GetProperty("articleId").GetGuid());
+        Assert.Equal(subscription, alert.GetProperty("subscriptionId").GetGuid());
+        Assert.Equal(alert.GetProperty("id").GetGuid().ToString(), requests[^1].DeliveryId);
+        Assert.Equal(WebhookDeliveryConsumer.Signature(Secret, System.Text.Encoding.UTF8.GetBytes(requests[^1].Body)), requests[^1].Signature);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(3, receiver.Requests.Count);
+        var delivery = await DeliveryAsync(subscription);
+        Assert.Equal("ok", delivery.GetProperty("status").GetString());
+        Assert.Equal(receiver.Url, delivery.GetProperty("webhookUrl").GetString());
+    }
+
+    [Fact]
+    public async Task A_receiver_that_keeps_failing_makes_a_dead_letter_and_marks_the_delivery_failing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failures: int.MaxValue);
+        var subscription = await SubscribeAsync("t-dead", "الجبل الأسود", receiver.Url);
+        await fixture.Probe.PublishAsync(Received(Guid.NewGuid(), "قمة في الجبل الأسود"));
+
+        var delivery = await Eventually.GetAsync(async () => (await DeliveryAsync(subscription)) is var d && d.GetProperty("status").GetString() == "failing" ? d.GetRawText() : null, "failing status");
+        var view = JsonDocument.Parse(delivery).RootElement;
+        Assert.Equal(4, receiver.Requests.Count);
+        Assert.Equal(1, view.GetProperty("failedDeliveries").GetInt32());
+        Assert.Contains("500", view.GetProperty("lastError").GetString());
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/hook", Secret, "absolute http")]
+    [InlineData("https://user:pass@example.com/hook", Secret, "credentials")]
+    [InlineData("https://example.com/hook", "short", "at least 16")]
+    public void Webhook_shapes_are_checked(string url, string secret, string message) => Assert.Contains(message, WebhookTargets.CheckShape(url, secret));
+
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("172.20.0.1", true)]
+    [InlineData("192.168.1.1", true)]
+    [InlineData("169.254.169.254", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("fd00::1", true)]
+    [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("8.8.8.8", false)]
+    [InlineData("2001:4860:4860::8888", false)]
+    public void Private_addresses_are_recognised(string address, bool isPrivate) => Assert.Equal(isPrivate, WebhookTargets.IsPrivate(IPAddress.Parse(address)));
+
+    [Fact]
+    public async Task A_loopback_target_is_refused_without_the_operator_setting() =>
+        Assert.Contains("private or loopback", await WebhookTargets.CheckAddressAsync(new Uri("http://127.0.0.1:9/hook"), allowPrivate: false, CancellationToken.None));
+}

@@ -122,3 +122,27 @@ public sealed record ArticleAlertsEvaluated(
     /// <inheritdoc />
     public int SchemaVersion { get; init; } = 1;
 }
+
+/// <summary>The alerts of an hourly or daily subscription for one period, compiled once the period closed.</summary>
+/// <param name="DigestId">Deterministic id derived from the subscription and the period start.</param>
+/// <param name="SubscriptionId">The subscription.</param>
+/// <param name="Tenant">The subscription's owner.</param>
+/// <param name="PeriodStart">Start of the period (UTC, inclusive).</param>
+/// <param name="PeriodEnd">End of the period (UTC, exclusive).</param>
+/// <param name="Alerts">The period's alerts, oldest first.</param>
+/// <param name="OccurredAt">When the digest was stored.</param>
+public sealed record AlertDigestCompiled(
+    Guid DigestId,
+    Guid SubscriptionId,
+    string Tenant,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    IReadOnlyList<DigestAlert> Alerts,
+    DateTimeOffset OccurredAt)
+{
+    /// <summary>Version of this contract's shape.</summary>
+    public int SchemaVersion { get; init; } = 1;
+}
+
+/// <summary>One alert in a digest.</summary>
+public sealed record DigestAlert(Guid AlertId, Guid ArticleId, string Title, IReadOnlyList<string> Matched, DateTimeOffset RaisedAt);

@@ -2,6 +2,7 @@ using JasperFx.Events;
 using JasperFx.Events.Projections;
 using Marten;
 using NewsMonitor.Alerting.Delivery;
+using NewsMonitor.Alerting.Digests;
 using NewsMonitor.Alerting.Matching;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.ServiceDefaults;
@@ -20,7 +21,7 @@ public static class AlertingModule
                 options.Events.AppendMode = EventAppendMode.Rich;
                 options.Projections.Snapshot<Subscription>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<Alert>(SnapshotLifecycle.Inline);
-                options.Schema.For<Alert>().Index(alert => alert.Sequence).Index(alert => alert.SubscriptionId);
+                options.Schema.For<Alert>().Index(alert => alert.Sequence).Index(alert => alert.SubscriptionId).Index(alert => alert.RaisedAt);
                 options.Schema.For<Subscription>().Index(subscription => subscription.Tenant);
                 options.Events.AddEventType<SubscriptionCreated>();
                 options.Events.AddEventType<SubscriptionChanged>();
@@ -29,6 +30,9 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionResumed>();
                 options.Events.AddEventType<WebhookDeliveryFailed>();
                 options.Events.AddEventType<WebhookDeliveryRecovered>();
+                options.Events.AddEventType<DigestCompiled>();
+                options.Projections.Snapshot<Digest>(SnapshotLifecycle.Inline);
+                options.Schema.For<Digest>().Index(digest => digest.SubscriptionId);
                 options.Events.AddEventType<AlertTriggered>();
                 options.Events.AddEventType<ArticleEvaluated>();
                 options.Events.AddEventType<ArticleTextNoted>();
@@ -59,6 +63,8 @@ public static class AlertingModule
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();
+        builder.Services.AddScoped<DigestCompiler>();
+        builder.Services.AddHostedService<DigestScheduler>();
         return builder;
     }
 }

@@ -24,14 +24,14 @@ public sealed class WebhookOptions
 }
 
 /// <summary>
-/// POSTs each alert of a subscription with a webhook, signed with HMAC-SHA256 of the body under the
+/// POSTs each alert of an immediate subscription, and each digest of an hourly or daily one, to its webhook, signed with HMAC-SHA256 of the body under the
 /// subscription's secret (<c>X-NewsMonitor-Signature: sha256=…</c>) and identified by the alert id
 /// (<c>X-NewsMonitor-Delivery</c>, the same on every retry, so receivers can drop repeats). Failures are retried
 /// with exponential backoff and jitter; after the last try the alert is recorded as a dead letter on the
 /// subscription, whose delivery status becomes <c>failing</c> until a delivery succeeds again.
 /// </summary>
 public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClientFactory clients, Microsoft.Extensions.Options.IOptions<WebhookOptions> options,
-    TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger) : IConsumer<AlertRaised>
+    TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
 {
     /// <summary>Name of the HTTP client used for deliveries (no redirects, 10 s timeout).</summary>
     public const string ClientName = "webhooks";
@@ -47,30 +47,46 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
     {
         var alert = context.Message;
         var subscription = await session.LoadAsync<Subscription>(alert.SubscriptionId, context.CancellationToken);
-        if (subscription?.Webhook is not { } webhook || subscription.Deleted) return;
-
+        // Hourly and daily subscriptions get their alerts in the period's digest instead.
+        if (subscription is null || subscription.Mode != "immediate") return;
         var body = JsonSerializer.SerializeToUtf8Bytes(new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), Json);
+        await DeliverAsync(subscription, alert.AlertId, body, context.CancellationToken);
+    }
+
+    /// <summary>Delivers a digest to the webhook of its hourly or daily subscription.</summary>
+    public async Task Consume(ConsumeContext<AlertDigestCompiled> context)
+    {
+        var digest = context.Message;
+        var subscription = await session.LoadAsync<Subscription>(digest.SubscriptionId, context.CancellationToken);
+        if (subscription is null) return;
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { digestId = digest.DigestId, digest.SubscriptionId, digest.PeriodStart, digest.PeriodEnd, alerts = digest.Alerts }, Json);
+        await DeliverAsync(subscription, digest.DigestId, body, context.CancellationToken);
+    }
+
+    private async Task DeliverAsync(Subscription subscription, Guid deliveryId, byte[] body, CancellationToken cancellationToken)
+    {
+        if (subscription.Webhook is not { } webhook || subscription.Deleted) return;
         var settings = options.Value;
         var url = new Uri(webhook.Url);
-        var error = await WebhookTargets.CheckAddressAsync(url, settings.AllowPrivateTargets, context.CancellationToken);
+        var error = await WebhookTargets.CheckAddressAsync(url, settings.AllowPrivateTargets, cancellationToken);
         var attempts = 0;
         while (error is null)
         {
             attempts++;
-            error = await PostAsync(url, webhook.Secret, alert.AlertId, body, context.CancellationToken);
+            error = await PostAsync(url, webhook.Secret, deliveryId, body, cancellationToken);
             if (error is null)
             {
-                if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, alert.AlertId, clock.GetUtcNow()), context.CancellationToken);
+                if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
                 return;
             }
             if (attempts >= settings.Attempts) break;
             var delay = settings.FirstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
-            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", alert.AlertId, attempts, error, (int)delay);
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, context.CancellationToken);
+            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", deliveryId, attempts, error, (int)delay);
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, cancellationToken);
             error = null;
         }
-        logger.LogWarning("Webhook delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", alert.AlertId, subscription.Id, attempts, error);
-        await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, alert.AlertId, attempts, error!, clock.GetUtcNow()), context.CancellationToken);
+        logger.LogWarning("Webhook delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
+        await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error!, clock.GetUtcNow()), cancellationToken);
     }
 
     private async Task<string?> PostAsync(Uri url, string secret, Guid deliveryId, byte[] body, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NewsMonitor.Alerting.Delivery;
+using NewsMonitor.Alerting.Digests;
 using NewsMonitor.Alerting.Rules;
 using NewsMonitor.ServiceDefaults;
 
@@ -25,6 +26,9 @@ public sealed record SubscriptionView(Guid Id, string Tenant, string Name, strin
 /// <summary>How a subscription's webhook deliveries are going: status <c>none</c>, <c>ok</c> or <c>failing</c>.</summary>
 public sealed record DeliveryView(string? WebhookUrl, string Status, string? LastError, int FailedDeliveries);
 
+/// <summary>Answer of <c>GET /api/v1/subscriptions/{id}/digests</c>, newest period first.</summary>
+public sealed record DigestListView(IReadOnlyList<Digest> Items);
+
 /// <summary>Answer of <c>POST /api/v1/subscriptions</c>.</summary>
 public sealed record SubscriptionCreatedView(Guid Id);
 
@@ -43,6 +47,13 @@ public static class SubscriptionsApi
         group.MapGet("/{id:guid}", GetAsync);
         group.MapPut("/{id:guid}", UpdateAsync);
         group.MapDelete("/{id:guid}", DeleteAsync);
+        group.MapGet("/{id:guid}/digests", async (Guid id, HttpContext http, IQuerySession session, CancellationToken cancellationToken) =>
+        {
+            var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
+            if (subscription is null) return (Results<Ok<DigestListView>, ProblemHttpResult>)NotFound(id);
+            var digests = await session.Query<Digest>().Where(digest => digest.SubscriptionId == id).OrderByDescending(digest => digest.PeriodStart).Take(100).ToListAsync(cancellationToken);
+            return TypedResults.Ok(new DigestListView(digests));
+        });
         group.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
             SetPausedAsync(id, paused: true, http, session, clock, cancellationToken));
         group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>

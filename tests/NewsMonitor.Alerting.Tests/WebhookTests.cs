@@ -3,11 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
@@ -31,23 +27,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hook";
+    public string Url => LoopbackHttpServer.AddressOf(_app) + "/hook";
 
     public static async Task<WebhookReceiver> StartAsync(int failures)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         WebhookReceiver? receiver = null;
-        app.MapPost("/hook", async (HttpContext context) =>
+        var app = await LoopbackHttpServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             receiver!.Requests.Enqueue(new Received(body, context.Request.Headers["X-NewsMonitor-Signature"].ToString(), context.Request.Headers["X-NewsMonitor-Delivery"].ToString()));
             return Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? Results.StatusCode(500) : Results.Ok();
-        });
+        }));
         receiver = new WebhookReceiver(app, failures);
-        await app.StartAsync();
         return receiver;
     }
 

@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using NewsMonitor.Testing;
 
 namespace NewsMonitor.Gateway.Tests;
 
@@ -20,13 +17,12 @@ public sealed class EchoService : IAsyncDisposable
 
     public string Name { get; }
 
-    public string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string Address => LoopbackHttpServer.AddressOf(_app);
 
     public static async Task<EchoService> StartAsync(string name)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = await LoopbackHttpServer.StartAsync(app =>
+        {
         app.MapGet("/health/ready", () => Results.Json(new { status = "Healthy", checks = new { self = new { status = "Healthy" } } }));
         app.Map("/{**path}", (HttpContext context) => Results.Json(new
         {
@@ -35,7 +31,7 @@ public sealed class EchoService : IAsyncDisposable
             path = context.Request.Path.Value + context.Request.QueryString.Value,
             headers = context.Request.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString()),
         }));
-        await app.StartAsync();
+        });
         return new EchoService(app, name);
     }
 

@@ -61,33 +61,41 @@ public sealed class PhraseMatcher<T>
     public List<PhraseMatch<T>> FindAll(AnalyzedText text)
     {
         var matches = new List<PhraseMatch<T>>();
-        if (_root.Children is null) return matches;
+        ForEachMatch(text, matches.Add);
+        return matches;
+    }
+
+    /// <summary>Hands every occurrence to <paramref name="found"/> without collecting them (no large lists for long texts).</summary>
+    public void ForEachMatch(AnalyzedText text, Action<PhraseMatch<T>> found)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(found);
+        if (_root.Children is null) return;
         var tokens = text.Tokens;
         var content = ContentTokens(tokens);
         for (var i = 0; i < content.Count; i++)
         {
             foreach (var key in tokens[content[i].Index].Keys)
             {
-                if (_root.Children.TryGetValue(key, out var node)) Walk(tokens, content, i, i, node, matches);
+                if (_root.Children.TryGetValue(key, out var node)) Walk(tokens, content, i, i, node, found);
             }
         }
-        return matches;
     }
 
     // Follows every reading of the next token: two phrases may continue through different readings of one word
     // (علاقات and العلاقات for العلاقات), so each matching branch of the trie is walked.
-    private static void Walk(List<AnalyzedToken> tokens, List<(int Index, bool BreakBefore)> content, int first, int j, Node node, List<PhraseMatch<T>> matches)
+    private static void Walk(List<AnalyzedToken> tokens, List<(int Index, bool BreakBefore)> content, int first, int j, Node node, Action<PhraseMatch<T>> found)
     {
         if (node.Payloads is not null)
         {
             var start = tokens[content[first].Index].ContentStart;
             var end = tokens[content[j].Index].End;
-            foreach (var payload in node.Payloads) matches.Add(new PhraseMatch<T>(start, end - start, j - first + 1, payload, first));
+            foreach (var payload in node.Payloads) found(new PhraseMatch<T>(start, end - start, j - first + 1, payload, first));
         }
         if (node.Children is null || j + 1 >= content.Count || content[j + 1].BreakBefore) return;
         foreach (var key in tokens[content[j + 1].Index].Keys)
         {
-            if (node.Children.TryGetValue(key, out var next)) Walk(tokens, content, first, j + 1, next, matches);
+            if (node.Children.TryGetValue(key, out var next)) Walk(tokens, content, first, j + 1, next, found);
         }
     }
 

@@ -60,14 +60,16 @@ public class RuleMatcherTests
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], hits);
     }
 
-    [Fact]
-    public void The_presearcher_finds_exactly_what_evaluating_every_rule_finds()
+    [Theory]
+    [InlineData(400)]
+    [InlineData(3_000)] // enough candidates to be evaluated in parallel parts
+    public void The_presearcher_finds_exactly_what_evaluating_every_rule_finds(int ruleCount)
     {
         var random = new Random(17);
         string[] words = ["الناتو", "روسيا", "أوكرانيا", "بولندا", "الحلف", "واشنطن", "\"حلف شمال الأطلسي\"", "أوكران*", "الدفاع*", "قمة", "lang:ar", "source:test", "ترامب"];
         string[] operators = [" ", " AND ", " OR ", " NOT ", " NEAR/3 "];
         var rules = new List<RuleEntry>();
-        while (rules.Count < 400)
+        while (rules.Count < ruleCount)
         {
             var text = words[random.Next(words.Length)];
             for (var n = random.Next(0, 3); n > 0; n--) text += operators[random.Next(operators.Length)] + words[random.Next(words.Length)];

@@ -97,22 +97,22 @@ public sealed class AlertRule
     /// <summary>The terms and filters that hold and count for the match (those under NOT are left out), as written.</summary>
     public IReadOnlyList<string> MatchedTerms(Func<RuleNode, bool> holds)
     {
-        var matched = new List<string>();
-        Collect(Root, negated: false);
+        var matched = new List<string>(2);
+        Collect(Root, negated: false, holds, matched);
         return matched;
+    }
 
-        void Collect(RuleNode node, bool negated)
+    private static void Collect(RuleNode node, bool negated, Func<RuleNode, bool> holds, List<string> matched)
+    {
+        switch (node)
         {
-            switch (node)
-            {
-                case TermNode or FieldNode or NearNode when !negated && holds(node):
-                    var shown = Describe(node);
-                    if (!matched.Contains(shown)) matched.Add(shown);
-                    break;
-                case AndNode and: Collect(and.Left, negated); Collect(and.Right, negated); break;
-                case OrNode or: Collect(or.Left, negated); Collect(or.Right, negated); break;
-                case NotNode not: Collect(not.Operand, !negated); break;
-            }
+            case TermNode or FieldNode or NearNode when !negated && holds(node):
+                var shown = Describe(node);
+                if (!matched.Contains(shown)) matched.Add(shown);
+                break;
+            case AndNode and: Collect(and.Left, negated, holds, matched); Collect(and.Right, negated, holds, matched); break;
+            case OrNode or: Collect(or.Left, negated, holds, matched); Collect(or.Right, negated, holds, matched); break;
+            case NotNode not: Collect(not.Operand, !negated, holds, matched); break;
         }
     }
 

@@ -97,7 +97,7 @@ public sealed class RuleMatcher
     {
         var article = new ArticleIndex(_analyzer.Analyze(facts.Text), facts.FieldKeys());
         var candidates = new HashSet<int>();
-        foreach (var match in _anchorTerms.FindAll(article.Text)) candidates.Add(match.Payload);
+        _anchorTerms.ForEachMatch(article.Text, match => candidates.Add(match.Payload));
         if (_anchorWildcards.Count > 0)
         {
             foreach (var key in article.DistinctKeys)
@@ -133,14 +133,28 @@ public sealed class RuleMatcher
         return hits;
     }
 
+    // Many candidates (a long article against many rules) are split across the cores: the article index is
+    // read-only, and each part keeps its own cache of term positions; hits keep the candidates' order.
+    private const int ParallelThreshold = 512;
+
     private List<RuleHit> Evaluate(int[] candidates, ArticleIndex article)
+    {
+        var parts = candidates.Length >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, candidates.Length / (ParallelThreshold / 2)) : 1;
+        if (parts <= 1) return Evaluate(candidates, 0, candidates.Length, article);
+        var results = new List<RuleHit>[parts];
+        var size = (candidates.Length + parts - 1) / parts;
+        Parallel.For(0, parts, part => results[part] = Evaluate(candidates, part * size, Math.Min(candidates.Length, (part + 1) * size), article));
+        return results.SelectMany(hits => hits).ToList();
+    }
+
+    private List<RuleHit> Evaluate(int[] candidates, int from, int to, ArticleIndex article)
     {
         var hits = new List<RuleHit>();
         var leaves = new Leaves(this, article, cacheTerms: true);
-        foreach (var index in candidates)
+        for (var i = from; i < to; i++)
         {
-            var rule = _rules[index].Rule;
-            if (rule.Matches(leaves.Holds)) hits.Add(new RuleHit(_rules[index].SubscriptionId, rule.MatchedTerms(leaves.Holds)));
+            var entry = _rules[candidates[i]];
+            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.SubscriptionId, entry.Rule.MatchedTerms(leaves.Holds)));
         }
         return hits;
     }

@@ -70,7 +70,8 @@ public sealed record EntityMention(string Text, int Start, int Length);
 /// <param name="Type">PERSON, ORG, LOC, MONEY, PERCENT or DATE (more may be added).</param>
 /// <param name="Name">Canonical name (English for well-known entities).</param>
 /// <param name="Mentions">Where it occurs in the body.</param>
-public sealed record ExtractedEntity(string Id, string Type, string Name, IReadOnlyList<EntityMention> Mentions);
+/// <param name="Aliases">Every name the entity is known by (Arabic and Latin), so consumers can match any of them.</param>
+public sealed record ExtractedEntity(string Id, string Type, string Name, IReadOnlyList<EntityMention> Mentions, IReadOnlyList<string>? Aliases = null);
 
 /// <summary>Named entities were extracted from an article.</summary>
 /// <param name="ArticleId">The article.</param>

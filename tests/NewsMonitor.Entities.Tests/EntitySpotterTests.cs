@@ -40,6 +40,8 @@ public class EntitySpotterTests
         var nato = Assert.Single(entities, entity => entity.Id == "nato");
         Assert.Equal("ORG", nato.Type);
         Assert.Equal(3, nato.Mentions.Count);
+        Assert.Contains("حلف شمال الاطلسي", nato.Aliases!);
+        Assert.Contains("nato", nato.Aliases!);
     }
 
     [Fact]

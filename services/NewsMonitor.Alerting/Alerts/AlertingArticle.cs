@@ -65,7 +65,8 @@ public sealed record AlertingArticle(
     /// <summary>The facts in the form rules are matched against.</summary>
     public ArticleFacts ToFacts() => new(
         (Title ?? "") + "\n" + (Body ?? ""), Source, Language,
-        Entities?.Select(entity => (entity.Id, entity.Name, entity.Type, (IReadOnlyList<string>)entity.Mentions.Select(mention => mention.Text).ToList())).ToList(),
+        Entities?.Select(entity => (entity.Id, entity.Name, entity.Type,
+            (IReadOnlyList<string>)entity.Mentions.Select(mention => mention.Text).Concat(entity.Aliases ?? []).ToList())).ToList(),
         Topics);
 
     /// <summary>The facts a rule needs before it can be decided: always the text, plus entities or topics for those filters.</summary>

@@ -12,7 +12,7 @@ public sealed record RuleHit(Guid SubscriptionId, IReadOnlyList<string> Matched)
 /// <param name="Text">Title and body.</param>
 /// <param name="Source">The article's source, if any.</param>
 /// <param name="Language">Its language code.</param>
-/// <param name="Entities">Entity ids, canonical names and mention texts with their types, once extracted (null before).</param>
+/// <param name="Entities">Entity ids, canonical names, and mention texts and aliases, with their types, once extracted (null before).</param>
 /// <param name="Topics">Topic labels, once classified (null before).</param>
 public sealed record ArticleFacts(string Text, string? Source = null, string? Language = null,
     IReadOnlyList<(string Id, string Name, string Type, IReadOnlyList<string> Mentions)>? Entities = null, IReadOnlyList<string>? Topics = null)

@@ -26,6 +26,16 @@ public sealed class EntityCatalog
     /// <summary>Entities by id.</summary>
     public Dictionary<string, CanonicalEntity> Entities { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The name keys each entity is known by, by entity id.</summary>
+    public IReadOnlyList<string> AliasesOf(string entityId)
+    {
+        // Built on first use, once the catalog is complete; the catalog is not changed after loading.
+        _aliases ??= _byName.GroupBy(pair => pair.Value.Id).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)group.Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList());
+        return _aliases.TryGetValue(entityId, out var aliases) ? aliases : [];
+    }
+
+    private Dictionary<string, IReadOnlyList<string>>? _aliases;
+
     /// <summary>Adds a curated entity with its aliases; a curated alias overrides a gazetteer name.</summary>
     public void AddCanonical(CanonicalEntity entity, IEnumerable<string> aliases)
     {

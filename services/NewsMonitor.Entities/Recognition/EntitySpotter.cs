@@ -14,10 +14,12 @@ public sealed class EntitySpotter
     public const string Version = "gazetteer-1";
 
     private readonly PhraseMatcher<CanonicalEntity> _matcher = new();
+    private readonly EntityCatalog _catalog;
 
     /// <summary>Builds the matcher over every name of <paramref name="catalog"/>.</summary>
     public EntitySpotter(EntityCatalog catalog)
     {
+        _catalog = catalog;
         foreach (var (name, entity) in catalog.Names) _matcher.Add(name, entity);
     }
 
@@ -40,6 +42,6 @@ public sealed class EntitySpotter
             if (found.Mentions.Count > 0 && found.Mentions[^1].Start == match.Start) continue;
             found.Mentions.Add(new EntityMention(text.Substring(match.Start, match.Length), match.Start, match.Length));
         }
-        return order.Select(id => new ExtractedEntity(id, mentions[id].Entity.Type, mentions[id].Entity.Name, mentions[id].Mentions)).ToList();
+        return order.Select(id => new ExtractedEntity(id, mentions[id].Entity.Type, mentions[id].Entity.Name, mentions[id].Mentions, _catalog.AliasesOf(id))).ToList();
     }
 }

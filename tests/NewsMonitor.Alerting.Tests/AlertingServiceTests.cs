@@ -99,6 +99,36 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_feed_never_pages_past_an_alert_still_being_committed()
+    {
+        var tenant = "t-gap-" + Guid.NewGuid().ToString("N")[..6];
+        await SubscribeAsync(tenant, "مولدوفا");
+        // An open transaction holding the next event sequence number stands for a writer that has not committed yet.
+        await using var writer = new Npgsql.NpgsqlConnection(TestInfrastructure.Postgres);
+        await writer.OpenAsync(TestContext.Current.CancellationToken);
+        await using var transaction = await writer.BeginTransactionAsync(TestContext.Current.CancellationToken);
+        await using (var take = new Npgsql.NpgsqlCommand($"select nextval('\"{fixture.Schema}\".mt_events_sequence')", writer, transaction))
+            await take.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+
+        var article = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(article, "قمة في مولدوفا"));
+        await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
+            $"select count(*) from \"{fixture.Schema}\".mt_doc_alert where data->>'articleId' = '{article}'") == 1, "the alert stored");
+
+        var feed = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, "/api/v1/alerts", tenant), TestContext.Current.CancellationToken))
+            .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Empty(feed.GetProperty("items").EnumerateArray()); // behind the open writer: not yet
+
+        await transaction.RollbackAsync(TestContext.Current.CancellationToken);
+        var shown = await Eventually.GetAsync(async () =>
+        {
+            var page = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, "/api/v1/alerts", tenant))).Content.ReadFromJsonAsync<JsonElement>();
+            return page.GetProperty("items").GetArrayLength() == 1 ? page.GetRawText() : null;
+        }, "the alert in the feed once the gap is settled");
+        Assert.Contains(article.ToString(), shown);
+    }
+
+    [Fact]
     public async Task Another_tenant_sees_neither_the_subscription_nor_its_alerts()
     {
         var subscription = await SubscribeAsync("tenant-a", "بولندا");

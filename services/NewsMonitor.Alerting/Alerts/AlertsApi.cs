@@ -27,8 +27,14 @@ public static class AlertsApi
         long position = 0;
         if (after is not null && !long.TryParse(after, out position)) return Problems.BadRequest("Invalid cursor", "after must be the 'next' value of a previous page.");
 
+        // Sequences are taken when a transaction inserts, not when it commits: an alert with a lower sequence can
+        // become visible after a higher one. Paging only up to the event store's high-water mark (the highest
+        // sequence below which no transaction is still open) means a cursor never steps over an alert.
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
+        var highWater = (await session.QueryAsync<long>(
+            $"select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name = 'HighWaterMark'", cancellationToken))[0];
         var caller = Caller.From(http);
-        var query = session.Query<Alert>().Where(alert => alert.Sequence > position);
+        var query = session.Query<Alert>().Where(alert => alert.Sequence > position && alert.Sequence <= highWater);
         if (!caller.IsOperator) query = query.Where(alert => alert.Tenant == caller.Tenant);
         if (subscriptionId is { } id) query = query.Where(alert => alert.SubscriptionId == id);
         var alerts = await query.OrderBy(alert => alert.Sequence).Take(limit).ToListAsync(cancellationToken);

@@ -72,7 +72,7 @@ public sealed class PhraseMatcher<T>
         ArgumentNullException.ThrowIfNull(found);
         if (_root.Children is null) return;
         var tokens = text.Tokens;
-        var content = ContentTokens(tokens);
+        var content = text.Content;
         for (var i = 0; i < content.Count; i++)
         {
             foreach (var key in tokens[content[i].Index].Keys)
@@ -84,7 +84,7 @@ public sealed class PhraseMatcher<T>
 
     // Follows every reading of the next token: two phrases may continue through different readings of one word
     // (علاقات and العلاقات for العلاقات), so each matching branch of the trie is walked.
-    private static void Walk(List<AnalyzedToken> tokens, List<(int Index, bool BreakBefore)> content, int first, int j, Node node, Action<PhraseMatch<T>> found)
+    private static void Walk(List<AnalyzedToken> tokens, IReadOnlyList<(int Index, bool BreakBefore)> content, int first, int j, Node node, Action<PhraseMatch<T>> found)
     {
         if (node.Payloads is not null)
         {
@@ -123,27 +123,6 @@ public sealed class PhraseMatcher<T>
             lastLength = match.Length;
         }
         return chosen;
-    }
-
-    // Word and number tokens by index, each marked when sentence punctuation stands before it.
-    private static List<(int Index, bool BreakBefore)> ContentTokens(List<AnalyzedToken> tokens)
-    {
-        var content = new List<(int, bool)>(tokens.Count);
-        var pendingBreak = false;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            var token = tokens[i];
-            if (token.IsContent)
-            {
-                content.Add((i, pendingBreak));
-                pendingBreak = false;
-            }
-            else if (token.IsSentenceBreak)
-            {
-                pendingBreak = true;
-            }
-        }
-        return content;
     }
 }
 

@@ -58,6 +58,34 @@ public sealed class AnalyzedText(string text, List<AnalyzedToken> tokens, Lazy<I
 
     /// <summary>Money, percentages, dates, times and counts, with normalised values (computed on first use).</summary>
     public IReadOnlyList<NumericExpression> Numbers => numbers.Value;
+
+    private List<(int Index, bool BreakBefore)>? _content;
+
+    /// <summary>
+    /// The word and number tokens by index into <see cref="Tokens"/>, each marked when sentence punctuation stands
+    /// before it (phrases do not run across such a mark). Computed on first use.
+    /// </summary>
+    public IReadOnlyList<(int Index, bool BreakBefore)> Content => _content ??= ContentTokens(Tokens);
+
+    private static List<(int Index, bool BreakBefore)> ContentTokens(List<AnalyzedToken> tokens)
+    {
+        var content = new List<(int, bool)>(tokens.Count);
+        var pendingBreak = false;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (token.IsContent)
+            {
+                content.Add((i, pendingBreak));
+                pendingBreak = false;
+            }
+            else if (token.IsSentenceBreak)
+            {
+                pendingBreak = true;
+            }
+        }
+        return content;
+    }
 }
 
 /// <summary>

@@ -30,6 +30,9 @@ public readonly record struct Token(int Start, int Length, string Key, TokenKind
 /// <summary>Splits mixed Arabic/Latin/number text into tokens with offsets into the original.</summary>
 public static class Tokenizer
 {
+    /// <summary>The key of a name or phrase: its word and number keys joined by single spaces.</summary>
+    public static string PhraseKey(string text) => string.Join(' ', Tokenize(text).Where(token => token.IsContent).Select(token => token.Key));
+
     /// <summary>Tokens of <paramref name="text"/> in order; white space separates tokens and is not returned.</summary>
     public static List<Token> Tokenize(string text)
     {

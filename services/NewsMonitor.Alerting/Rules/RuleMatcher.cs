@@ -89,7 +89,7 @@ public sealed class RuleMatcher
     {
         "type" => value.Trim().ToUpperInvariant(),
         "topic" or "lang" => value.Trim().ToLowerInvariant(),
-        _ => string.Join(' ', Tokenizer.Tokenize(value).Where(token => token.IsContent).Select(token => token.Key)),
+        _ => Tokenizer.PhraseKey(value),
     });
 
     /// <summary>The rules that hold for the article, found through the presearcher index.</summary>
@@ -262,11 +262,9 @@ public sealed class RuleMatcher
         {
             Text = text;
             FieldKeys = fieldKeys;
-            var pendingBreak = false;
-            foreach (var token in text.Tokens)
+            foreach (var (index, breakBefore) in text.Content)
             {
-                if (token.IsSentenceBreak) { pendingBreak = true; continue; }
-                if (!token.IsContent) continue;
+                var token = text.Tokens[index];
                 var keys = token.MatchKeys;
                 for (var k = 0; k < keys.Count; k++)
                 {
@@ -274,8 +272,7 @@ public sealed class RuleMatcher
                     list.Add(_content.Count);
                 }
                 _content.Add(token);
-                _breakBefore.Add(pendingBreak);
-                pendingBreak = false;
+                _breakBefore.Add(breakBefore);
             }
         }
 

@@ -81,7 +81,7 @@ public sealed class EntityCatalog
         return catalog;
     }
 
-    private static string Key(string name) => string.Join(' ', Tokenizer.Tokenize(name).Where(token => token.IsContent).Select(token => token.Key));
+    private static string Key(string name) => Tokenizer.PhraseKey(name);
 
     private static string GazetteerId(string type, string key) =>
         type.ToLowerInvariant() + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 6));

@@ -1,4 +1,6 @@
+using NewsMonitor.Entities.Catalog;
 using NewsMonitor.Entities.Extraction;
+using NewsMonitor.Entities.Profiles;
 using NewsMonitor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +10,8 @@ builder.AddExtraction();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapEntitiesApi();
+app.MapProfilesApi();
+app.MapCatalogApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

@@ -16,4 +16,12 @@ public static class Problems
     /// <summary>404 naming what was not found.</summary>
     public static ProblemHttpResult NotFound(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, title: "Not found", statusCode: StatusCodes.Status404NotFound, extensions: extensions);
+
+    /// <summary>403: the caller's role may not do this.</summary>
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail: detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);
+
+    /// <summary>409: the request conflicts with the current state.</summary>
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail: detail, title: "Conflict", statusCode: StatusCodes.Status409Conflict);
 }

@@ -1,68 +1,55 @@
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NewsMonitor.Contracts;
-using NewsMonitor.Entities.Recognition;
+using NewsMonitor.Entities.Catalog;
+using NewsMonitor.Entities.Profiles;
 using NewsMonitor.ServiceDefaults;
-using NewsMonitor.Text;
 
 namespace NewsMonitor.Entities.Extraction;
 
-/// <summary>Entity endpoints: an article's entities, search, an entity's articles.</summary>
+/// <summary>Article endpoints of this service: an article's entities, an entity's articles.</summary>
 public static class EntitiesApi
 {
-    /// <summary>Maps the entity endpoints.</summary>
+    /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapEntitiesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/articles/{id:guid}/entities", GetArticleEntitiesAsync);
-        var entities = app.MapGroup("/api/v1/entities");
-        entities.MapGet("/", Search);
-        entities.MapGet("/{id}/articles", GetArticlesAsync);
+        app.MapGet("/api/v1/entities/{id}/articles", GetArticlesAsync);
         return app;
     }
 
     private static async Task<Results<Ok<ArticleEntitiesView>, ProblemHttpResult>> GetArticleEntitiesAsync(Guid id, IQuerySession session, CancellationToken cancellationToken)
     {
         var entities = await session.LoadAsync<ArticleEntities>(id, cancellationToken);
-        return entities is null
+        return entities is not { Entities: { } found }
             ? Problems.NotFound($"Article {id} has no entities yet: it is unknown or still being processed.", new Dictionary<string, object?> { ["complete"] = false })
-            : TypedResults.Ok(new ArticleEntitiesView(id, entities.Entities, entities.ExtractorVersion, true));
+            : TypedResults.Ok(new ArticleEntitiesView(id, found, entities.ExtractorVersion!, true));
     }
 
-    private static Ok<EntitySearchView> Search(EntityCatalog catalog, string? q = null, string? type = null, int limit = 20)
-    {
-        limit = Math.Clamp(limit, 1, 200);
-        var key = q is null ? null : ArabicNormalizer.Normalize(q.Trim());
-        var found = catalog.Names
-            .Where(pair => (key is null || pair.Key.Contains(key, StringComparison.Ordinal))
-                           && (type is null || string.Equals(pair.Value.Type, type, StringComparison.OrdinalIgnoreCase)))
-            .GroupBy(pair => pair.Value.Id)
-            .Select(group => new EntitySummary(group.First().Value.Id, group.First().Value.Type, group.First().Value.Name, group.Select(pair => pair.Key).ToList()))
-            .Take(limit)
-            .ToList();
-        return TypedResults.Ok(new EntitySearchView(found));
-    }
-
-    private static async Task<Ok<EntityArticlesView>> GetArticlesAsync(string id, IQuerySession session, CancellationToken cancellationToken, int limit = 50)
+    private static async Task<Ok<EntityArticlesView>> GetArticlesAsync(string id, IQuerySession session, EntityDirectory directory, CancellationToken cancellationToken, int limit = 50)
     {
         limit = Math.Clamp(limit, 1, 500);
-        var articles = await session.Query<ArticleEntities>()
-            .Where(article => article.EntityIds.Contains(id))
-            .OrderByDescending(article => article.ExtractedAt)
-            .Take(limit)
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new EntityArticlesView(id, articles.Select(article => new EntityArticleView(
-            article.Id, article.Entities.First(entity => entity.Id == id).Mentions.Count, article.ExtractedAt)).ToList()));
+        var catalog = (await directory.CurrentAsync(session, cancellationToken)).Catalog;
+        var target = catalog.Resolve(id);
+        var ids = catalog.MergedInto(target).Append(target).ToArray();
+        // One indexed query per id (merges make a handful at most).
+        var articles = new List<ArticleEntities>();
+        foreach (var entityId in ids)
+        {
+            articles.AddRange(await session.Query<ArticleEntities>()
+                .Where(article => article.EntityIds.Contains(entityId))
+                .OrderByDescending(article => article.ExtractedAt)
+                .Take(limit)
+                .ToListAsync(cancellationToken));
+        }
+        articles = articles.DistinctBy(article => article.Id).OrderByDescending(article => article.ExtractedAt).Take(limit).ToList();
+        return TypedResults.Ok(new EntityArticlesView(target, articles.Select(article => new EntityArticleView(
+            article.Id, article.Entities!.Where(entity => ids.Contains(entity.Id)).Sum(entity => entity.Mentions.Count), article.ExtractedAt!.Value)).ToList()));
     }
 }
 
 /// <summary>Answer of <c>GET /api/v1/articles/{id}/entities</c>.</summary>
 public sealed record ArticleEntitiesView(Guid ArticleId, IReadOnlyList<ExtractedEntity> Entities, string ExtractorVersion, bool Complete);
-
-/// <summary>An entity with the name keys it is known by.</summary>
-public sealed record EntitySummary(string Id, string Type, string Name, IReadOnlyList<string> Aliases);
-
-/// <summary>Answer of <c>GET /api/v1/entities?q=&amp;type=</c>.</summary>
-public sealed record EntitySearchView(IReadOnlyList<EntitySummary> Items);
 
 /// <summary>An article mentioning an entity.</summary>
 public sealed record EntityArticleView(Guid ArticleId, int Mentions, DateTimeOffset ExtractedAt);

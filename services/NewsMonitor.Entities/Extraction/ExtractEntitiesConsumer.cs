@@ -1,23 +1,30 @@
 using Marten;
 using MassTransit;
 using NewsMonitor.Contracts;
+using NewsMonitor.Entities.Catalog;
 using NewsMonitor.Entities.Recognition;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Entities.Extraction;
 
-/// <summary>Extracts each received article's entities once: the article's stream here is started at most once.</summary>
-public sealed class ExtractEntitiesConsumer(IDocumentSession session, EntitySpotter spotter, TimeProvider clock) : IConsumer<ArticleReceived>
+/// <summary>
+/// Extracts each received article's entities once. The article's stream is written under optimistic
+/// concurrency (<c>FetchForWriting</c>): a redelivery sees the extraction and does nothing, and a topics
+/// event committed meanwhile makes this attempt fail and retry with the topics known.
+/// </summary>
+public sealed class ExtractEntitiesConsumer(IDocumentSession session, EntityDirectory directory, TimeProvider clock) : IConsumer<ArticleReceived>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        await session.AppendOnceAsync(article.ArticleId, () =>
-        {
-            var entities = spotter.Extract(article.Body);
-            session.Events.StartStream<ArticleEntities>(article.ArticleId, new ArticleEntitiesExtracted(article.ArticleId, entities, EntitySpotter.Version, clock.GetUtcNow()));
-            return Task.CompletedTask;
-        }, context.CancellationToken);
+        var stream = await session.Events.FetchForWriting<ArticleEntities>(article.ArticleId, context.CancellationToken);
+        if (stream.Aggregate?.Extracted == true) return;
+        var recognizer = await directory.CurrentAsync(session, context.CancellationToken);
+        // Offsets index the body (api.md), so the body is what is read.
+        var entities = recognizer.Extract(article.Body);
+        stream.AppendOne(new ArticleEntitiesExtracted(article.ArticleId, entities, EntityRecognizer.Version, clock.GetUtcNow(), stream.Aggregate?.Topics));
+        session.KeepTraceContext();
+        await session.SaveChangesAsync(context.CancellationToken);
     }
 }

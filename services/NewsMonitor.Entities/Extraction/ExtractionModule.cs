@@ -1,14 +1,16 @@
 using JasperFx.Events.Projections;
 using Marten;
+using NewsMonitor.Entities.Catalog;
+using NewsMonitor.Entities.Profiles;
 using NewsMonitor.Entities.Recognition;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Entities.Extraction;
 
-/// <summary>Registers entity extraction: event store, relay, consumer, catalog and spotter.</summary>
+/// <summary>Registers the service: event store and projections, relay, consumers, catalog and recogniser.</summary>
 public static class ExtractionModule
 {
-    /// <summary>Adds everything the extraction feature needs.</summary>
+    /// <summary>Adds everything the entities service needs.</summary>
     public static WebApplicationBuilder AddExtraction(this WebApplicationBuilder builder)
     {
         builder.AddEventStore("entities", options =>
@@ -16,12 +18,24 @@ public static class ExtractionModule
                 options.Projections.Snapshot<ArticleEntities>(SnapshotLifecycle.Inline);
                 options.Schema.For<ArticleEntities>().Index(article => article.ExtractedAt);
                 options.Events.AddEventType<ArticleEntitiesExtracted>();
+                options.Events.AddEventType<ArticleTopicsNoted>();
+                options.Projections.Snapshot<CatalogEdits>(SnapshotLifecycle.Inline);
+                options.Events.AddEventType<EntityDefined>();
+                options.Events.AddEventType<EntityAliasAdded>();
+                options.Events.AddEventType<EntitiesMerged>();
+                options.Projections.Add<EntityProfileProjection>(ProjectionLifecycle.Async);
+                options.Projections.Add<EntityMentionHourProjection>(ProjectionLifecycle.Async);
+                options.Schema.For<EntityProfile>().Index(profile => profile.Articles);
+                options.Schema.For<EntityMentionHour>().Index(hour => hour.Hour);
             })
             .AddSubscriptionWithServices<EntitiesRelay>(ServiceLifetime.Singleton);
-        builder.AddMessaging("entities", bus => bus.AddConsumer<ExtractEntitiesConsumer>());
+        builder.AddMessaging("entities", bus =>
+        {
+            bus.AddConsumer<ExtractEntitiesConsumer>();
+            bus.AddConsumer<NoteTopicsConsumer>();
+        });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => EntityCatalog.LoadBuiltIn());
-        builder.Services.AddSingleton(provider => new EntitySpotter(provider.GetRequiredService<EntityCatalog>()));
+        builder.Services.AddSingleton(_ => new EntityDirectory(BuiltInData.TrainedTagger));
         return builder;
     }
 }

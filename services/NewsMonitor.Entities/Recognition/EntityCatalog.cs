@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using NewsMonitor.Text;
 
 namespace NewsMonitor.Entities.Recognition;
@@ -7,93 +5,96 @@ namespace NewsMonitor.Entities.Recognition;
 /// <summary>A canonical entity: stable id, type and display name.</summary>
 public sealed record CanonicalEntity(string Id, string Type, string Name);
 
+/// <summary>A name the catalog knows: the entity it names, and whether it names it only in context (<c>~الحلف</c>).</summary>
+public sealed record CatalogName(CanonicalEntity Entity, bool Contextual);
+
 /// <summary>
-/// The names the spotter knows, each pointing at a canonical entity. Curated aliases come first; gazetteer
-/// names add what the alias table lacks, minus those that are common words in ANERcorp's train split.
+/// The curated entities with every alias: the shipped alias table plus what operators defined, added and
+/// merged. Immutable once built; a change of the operators' edits builds a new catalog.
 /// </summary>
 public sealed class EntityCatalog
 {
-    private readonly Dictionary<string, CanonicalEntity> _byName = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _commonWords;
+    private readonly Dictionary<string, CatalogName> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CanonicalEntity> _entities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _mergedInto = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _aliases = new(StringComparer.Ordinal);
 
-    /// <summary>Creates an empty catalog that skips gazetteer names equal to one of <paramref name="commonWords"/>.</summary>
-    public EntityCatalog(IEnumerable<string> commonWords) =>
-        _commonWords = commonWords.Select(ArabicNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>Every (name, entity) pair, for the phrase matcher.</summary>
-    public IEnumerable<KeyValuePair<string, CanonicalEntity>> Names => _byName;
-
-    /// <summary>Entities by id.</summary>
-    public Dictionary<string, CanonicalEntity> Entities { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>The name keys each entity is known by, by entity id.</summary>
-    public IReadOnlyList<string> AliasesOf(string entityId)
+    /// <summary>Builds a catalog from curated entities and the operators' edits.</summary>
+    public EntityCatalog(IEnumerable<(CanonicalEntity Entity, string[] Aliases)> curated, CatalogEditsState? edits = null)
     {
-        // Built on first use, once the catalog is complete; the catalog is not changed after loading.
-        _aliases ??= _byName.GroupBy(pair => pair.Value.Id).ToDictionary(group => group.Key, group => (IReadOnlyList<string>)group.Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList());
-        return _aliases.TryGetValue(entityId, out var aliases) ? aliases : [];
-    }
-
-    private Dictionary<string, IReadOnlyList<string>>? _aliases;
-
-    /// <summary>Adds a curated entity with its aliases; a curated alias overrides a gazetteer name.</summary>
-    public void AddCanonical(CanonicalEntity entity, IEnumerable<string> aliases)
-    {
-        Entities[entity.Id] = entity;
-        foreach (var alias in aliases.Append(entity.Name)) _byName[Key(alias)] = entity;
-    }
-
-    /// <summary>Adds a gazetteer name unless it is already known, too short, or a common word.</summary>
-    public bool AddGazetteerName(string name, string type)
-    {
-        name = name.Trim();
-        var key = Key(name);
-        if (key.Length < 3 || _byName.ContainsKey(key) || _commonWords.Contains(key)) return false;
-        var singleWord = !key.Contains(' ', StringComparison.Ordinal);
-        // Single-word person entries with the article (الحار, الثانية) are almost always ordinary words.
-        if (type == "PERSON" && singleWord && (key.StartsWith("ال", StringComparison.Ordinal) || key.Length < 4)) return false;
-        var entity = new CanonicalEntity(GazetteerId(type, key), type, name);
-        Entities.TryAdd(entity.Id, entity);
-        _byName[key] = entity;
-        return true;
-    }
-
-    /// <summary>The catalog shipped with the service: aliases.tsv and the ANERGazet lists, from embedded resources.</summary>
-    public static EntityCatalog LoadBuiltIn()
-    {
-        var catalog = new EntityCatalog(ReadLines("common-words.txt"));
-        foreach (var line in ReadLines("aliases.tsv"))
+        var entries = curated.ToDictionary(entry => entry.Entity.Id, entry => (entry.Entity, Aliases: entry.Aliases.ToList()), StringComparer.Ordinal);
+        if (edits is not null)
         {
-            if (line.StartsWith('#')) continue;
-            var columns = line.Split('\t');
-            if (columns.Length < 4) continue;
-            catalog.AddCanonical(new CanonicalEntity(columns[0], columns[1], columns[2]), columns[3].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-        foreach (var (file, type) in new[] { ("OrgGazetteer.txt", "ORG"), ("LocGazetteer.txt", "LOC"), ("PersGazetteer.txt", "PERSON") })
-        {
-            foreach (var line in ReadLines(file))
+            foreach (var defined in edits.Defined.Values)
             {
-                // LocGazetteer groups places under region headers separated by ==== and ****.
-                if (line.StartsWith("====", StringComparison.Ordinal) || line.StartsWith("****", StringComparison.Ordinal)) continue;
-                catalog.AddGazetteerName(line, type);
+                var aliases = entries.TryGetValue(defined.Id, out var existing) ? existing.Aliases : [];
+                entries[defined.Id] = (new CanonicalEntity(defined.Id, defined.Type, defined.Name), aliases.Concat(defined.Aliases).ToList());
             }
+            foreach (var (id, aliases) in edits.AddedAliases)
+            {
+                if (entries.TryGetValue(id, out var entry)) entry.Aliases.AddRange(aliases);
+            }
+            foreach (var (from, into) in edits.Merges) _mergedInto[from] = into;
         }
-        return catalog;
+        foreach (var (id, (entity, aliases)) in entries)
+        {
+            // A merged entity's names all point at the entity it was merged into.
+            var target = entries.GetValueOrDefault(Resolve(id)).Entity ?? entity;
+            if (target.Id == id) _entities[id] = entity;
+            foreach (var alias in aliases.Append(entity.Name)) AddName(alias, target);
+        }
+        Version = edits?.Version ?? 0;
     }
 
-    private static string Key(string name) => Tokenizer.PhraseKey(name);
+    /// <summary>The version of the edits the catalog was built from (0: the shipped table alone).</summary>
+    public long Version { get; }
 
-    private static string GazetteerId(string type, string key) =>
-        type.ToLowerInvariant() + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 6));
+    /// <summary>Entities by id (merged-away ids excluded).</summary>
+    public IReadOnlyDictionary<string, CanonicalEntity> Entities => _entities;
 
-    private static IEnumerable<string> ReadLines(string resource)
+    /// <summary>Every name key with what it names, for the phrase matcher.</summary>
+    public IEnumerable<KeyValuePair<string, CatalogName>> Names => _byKey;
+
+    /// <summary>The id an entity is known by now: follows merges (a → b → c gives c).</summary>
+    public string Resolve(string id)
     {
-        using var stream = typeof(EntityCatalog).Assembly.GetManifestResourceStream("NewsMonitor.Entities.Data." + resource)
-            ?? throw new InvalidOperationException($"Embedded resource {resource} is missing from the build.");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (reader.ReadLine() is { } line)
-        {
-            if (!string.IsNullOrWhiteSpace(line)) yield return line;
-        }
+        for (var hops = 0; hops < 32 && _mergedInto.TryGetValue(id, out var into); hops++) id = into;
+        return id;
+    }
+
+    /// <summary>Ids merged into <paramref name="id"/>, directly or through others.</summary>
+    public IReadOnlyList<string> MergedInto(string id) => _mergedInto.Keys.Where(from => from != id && Resolve(from) == id).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The name keys an entity is known by.</summary>
+    public IReadOnlyList<string> AliasesOf(string entityId) => _aliases.TryGetValue(entityId, out var aliases) ? aliases : [];
+
+    /// <summary>The entity a name (any spelling the matcher folds) names outright, or null.</summary>
+    public CanonicalEntity? FindByName(string name) =>
+        _byKey.TryGetValue(Tokenizer.PhraseKey(name), out var found) && !found.Contextual ? found.Entity : null;
+
+    /// <summary>What a name key (already a phrase key) names, or null.</summary>
+    public CatalogName? Lookup(string key) => _byKey.GetValueOrDefault(key);
+
+    /// <summary>The catalog shipped with the service (aliases.tsv), with <paramref name="edits"/> applied.</summary>
+    public static EntityCatalog BuiltIn(CatalogEditsState? edits = null) => new(BuiltInData.CuratedEntities(), edits);
+
+    private void AddName(string alias, CanonicalEntity entity)
+    {
+        var contextual = alias.StartsWith('~');
+        var key = Tokenizer.PhraseKey(contextual ? alias[1..] : alias);
+        if (key.Length == 0) return;
+        _byKey[key] = new CatalogName(entity, contextual);
+        if (!_aliases.TryGetValue(entity.Id, out var aliases)) _aliases[entity.Id] = aliases = [];
+        if (!aliases.Contains(key)) aliases.Add(key);
     }
 }
+
+/// <summary>What operators changed in the catalog, folded from their events (see Catalog/CatalogEdits).</summary>
+/// <param name="Version">Number of edits so far.</param>
+/// <param name="Defined">Entities operators defined or redefined, by id.</param>
+/// <param name="AddedAliases">Aliases operators added, by entity id.</param>
+/// <param name="Merges">Merged entity id → the id it was merged into.</param>
+public sealed record CatalogEditsState(long Version, IReadOnlyDictionary<string, DefinedEntity> Defined, IReadOnlyDictionary<string, string[]> AddedAliases, IReadOnlyDictionary<string, string> Merges);
+
+/// <summary>An entity an operator defined.</summary>
+public sealed record DefinedEntity(string Id, string Type, string Name, string[] Aliases);

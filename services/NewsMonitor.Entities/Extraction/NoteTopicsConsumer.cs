@@ -1,0 +1,25 @@
+using Marten;
+using MassTransit;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Entities.Extraction;
+
+/// <summary>
+/// Notes an article's topic labels once, for the topic mix of its entities' profiles. Written under the same
+/// optimistic concurrency as extraction, so whichever of the two events comes second carries the other's facts.
+/// </summary>
+public sealed class NoteTopicsConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<ArticleClassified>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<ArticleClassified> context)
+    {
+        var classified = context.Message;
+        var stream = await session.Events.FetchForWriting<ArticleEntities>(classified.ArticleId, context.CancellationToken);
+        if (stream.Aggregate?.Topics is not null) return;
+        var labels = classified.Topics.Select(topic => topic.Label).Distinct(StringComparer.Ordinal).ToArray();
+        stream.AppendOne(new ArticleTopicsNoted(classified.ArticleId, labels, stream.Aggregate?.EntityIds ?? [], clock.GetUtcNow()));
+        session.KeepTraceContext();
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+}

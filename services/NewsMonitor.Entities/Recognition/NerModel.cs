@@ -1,0 +1,141 @@
+using System.IO.Compression;
+
+namespace NewsMonitor.Entities.Recognition;
+
+/// <summary>
+/// The shipped named-entity model: two perceptron passes over a document. The first tags each sentence on its
+/// own; the second sees the first's tags and a document memory (how each word was tagged elsewhere in the
+/// same document), so a name recognised once is recognised where its context is weaker. Pure, thread-safe.
+/// </summary>
+public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
+{
+    /// <summary>Sentences on either side that count as "the document" when the data has no document breaks.</summary>
+    public const int DefaultWindow = 15;
+
+    private const uint Magic = 0x324D454E; // "NEM2"
+
+    /// <summary>Feature rows of both passes.</summary>
+    public int FeatureCount => first.FeatureCount + second.FeatureCount;
+
+    /// <summary>Tags every sentence of a document; memory comes from the other sentences within <paramref name="window"/> (all by default).</summary>
+    public string[][] TagDocument(IReadOnlyList<TaggerWord[]> sentences, int window = int.MaxValue)
+    {
+        var firstPass = sentences.Select(sentence => first.Tag(sentence)).ToArray();
+        // The whole document counts once; each sentence then takes its own words out (linear in the document).
+        var totals = window >= sentences.Count ? Count(sentences, firstPass, 0, sentences.Count - 1, -1) : null;
+        var result = new string[sentences.Count][];
+        for (var s = 0; s < sentences.Count; s++)
+        {
+            var memory = totals is null ? Memory(sentences, firstPass, s, window) : MemoryExcept(totals, sentences[s], firstPass[s]);
+            result[s] = second.Tag(sentences[s], new SentenceContext(firstPass[s], memory));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The most frequent first-pass tag of each word in the sentences within <paramref name="window"/> of
+    /// sentence <paramref name="current"/>, that sentence excluded (so a tag never vouches for itself).
+    /// Words tagged O everywhere are left out; a word mostly O but sometimes a name reads <c>O+B-PERS</c>.
+    /// </summary>
+    public static Dictionary<string, string> Memory(IReadOnlyList<TaggerWord[]> sentences, IReadOnlyList<string[]> tags, int current, int window)
+    {
+        var from = (int)Math.Max(0, (long)current - window);
+        var to = (int)Math.Min(sentences.Count - 1, (long)current + window);
+        var memory = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (word, byTag) in Count(sentences, tags, from, to, current))
+        {
+            if (Verdict(byTag) is { } verdict) memory[word] = verdict;
+        }
+        return memory;
+    }
+
+    private static Dictionary<string, string> MemoryExcept(Dictionary<string, Dictionary<string, int>> totals, TaggerWord[] words, string[] tags)
+    {
+        var own = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (!Counted(words[i])) continue;
+            if (!own.TryGetValue(words[i].LexicalKey, out var byTag)) own[words[i].LexicalKey] = byTag = new(StringComparer.Ordinal);
+            byTag[tags[i]] = byTag.GetValueOrDefault(tags[i]) + 1;
+        }
+        var memory = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var word in words)
+        {
+            if (!Counted(word) || memory.ContainsKey(word.LexicalKey) || !totals.TryGetValue(word.LexicalKey, out var total)) continue;
+            var mine = own[word.LexicalKey];
+            var rest = total.Select(pair => (pair.Key, Value: pair.Value - mine.GetValueOrDefault(pair.Key))).Where(pair => pair.Value > 0).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+            if (Verdict(rest) is { } verdict) memory[word.LexicalKey] = verdict;
+        }
+        return memory;
+    }
+
+    private static Dictionary<string, Dictionary<string, int>> Count(IReadOnlyList<TaggerWord[]> sentences, IReadOnlyList<string[]> tags, int from, int to, int skip)
+    {
+        var counts = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        for (var s = from; s <= to; s++)
+        {
+            if (s == skip) continue;
+            var words = sentences[s];
+            for (var i = 0; i < words.Length; i++)
+            {
+                if (!Counted(words[i])) continue;
+                if (!counts.TryGetValue(words[i].LexicalKey, out var byTag)) counts[words[i].LexicalKey] = byTag = new(StringComparer.Ordinal);
+                byTag[tags[s][i]] = byTag.GetValueOrDefault(tags[s][i]) + 1;
+            }
+        }
+        return counts;
+    }
+
+    private static bool Counted(TaggerWord word) => word.LexicalKey.Length >= 3 && word.Shape is not ("p" or "s" or "9");
+
+    private static string? Verdict(Dictionary<string, int> byTag)
+    {
+        if (byTag.Count == 0) return null;
+        var best = byTag.MaxBy(pair => (pair.Value, pair.Key != "O" ? 1 : 0, pair.Key));
+        if (best.Key != "O") return best.Key;
+        return byTag.Count > 1 ? "O+" + byTag.Where(pair => pair.Key != "O").MaxBy(pair => (pair.Value, pair.Key)).Key : null;
+    }
+
+    /// <summary>
+    /// Trains both passes on documents-in-order sentences. The second pass learns from first-pass tags made by
+    /// models that did not see those sentences (<paramref name="folds"/>-fold, contiguous blocks), as it will at run time.
+    /// </summary>
+    public static NerModel Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int firstEpochs, int secondEpochs,
+        int folds = 5, int window = DefaultWindow, Action<int, NerModel>? afterEpoch = null)
+    {
+        var heldOutTags = new string[sentences.Count][];
+        var blockSize = (sentences.Count + folds - 1) / folds;
+        for (var fold = 0; fold < folds; fold++)
+        {
+            var start = fold * blockSize;
+            var end = Math.Min(sentences.Count, start + blockSize);
+            var rest = sentences.Take(start).Concat(sentences.Skip(end)).ToList();
+            var foldModel = PerceptronTagger.Train(rest, gazetteer, firstEpochs);
+            for (var s = start; s < end; s++) heldOutTags[s] = foldModel.Tag(sentences[s].Words);
+        }
+        var words = sentences.Select(sentence => sentence.Words).ToList();
+        var secondData = sentences.Select((sentence, s) => (sentence.Words, sentence.Tags, (SentenceContext?)new SentenceContext(heldOutTags[s], Memory(words, heldOutTags, s, window)))).ToList();
+        var firstModel = PerceptronTagger.Train(sentences, gazetteer, firstEpochs);
+        var secondModel = PerceptronTagger.Train(secondData, gazetteer, secondEpochs, afterEpoch is null ? null : (epoch, model) => afterEpoch(epoch, new NerModel(firstModel, model)));
+        return new NerModel(firstModel, secondModel);
+    }
+
+    /// <summary>Writes both passes, Brotli-compressed.</summary>
+    public void Save(Stream output)
+    {
+        using var compressed = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
+        using var writer = new BinaryWriter(compressed);
+        writer.Write(Magic);
+        first.Save(writer);
+        second.Save(writer);
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> must be the one it was trained with.</summary>
+    public static NerModel Load(Stream input, NameGazetteer gazetteer)
+    {
+        using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
+        using var reader = new BinaryReader(decompressed);
+        if (reader.ReadUInt32() != Magic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
+        return new NerModel(PerceptronTagger.Load(reader, gazetteer), PerceptronTagger.Load(reader, gazetteer));
+    }
+}

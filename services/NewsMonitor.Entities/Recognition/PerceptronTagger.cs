@@ -1,0 +1,236 @@
+using System.Runtime.InteropServices;
+
+namespace NewsMonitor.Entities.Recognition;
+
+/// <summary>
+/// A first-order structured perceptron over BIO tags (PERS, LOC, ORG, MISC) with averaged weights, decoded
+/// with Viterbi under the BIO constraint (I-X only after B-X or I-X). Trained on ANERcorp train; see
+/// <see cref="Train"/>. Tagging is pure and thread-safe; the model is immutable after loading.
+/// </summary>
+public sealed class PerceptronTagger
+{
+    /// <summary>The tag set, index = tag id.</summary>
+    public static readonly IReadOnlyList<string> Tags = ["O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"];
+
+    private const int TagCount = 9;
+    private const int Start = TagCount; // row of the transition table for "before the first word"
+    private static readonly uint Magic = 0x52454E4D; // "MNER"
+    private readonly Dictionary<uint, int> _rows;
+    private readonly float[] _weights;
+    private readonly float[] _transitions;
+    private readonly NameGazetteer _gazetteer;
+
+    private PerceptronTagger(Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer)
+    {
+        _rows = rows;
+        _weights = weights;
+        _transitions = transitions;
+        _gazetteer = gazetteer;
+    }
+
+    /// <summary>Number of feature rows the model holds.</summary>
+    public int FeatureCount => _rows.Count;
+
+    /// <summary>The gazetteer the features look names up in.</summary>
+    public NameGazetteer Gazetteer => _gazetteer;
+
+    /// <summary>The best tag sequence for one sentence.</summary>
+    public string[] Tag(ReadOnlySpan<TaggerWord> words, SentenceContext? context = null)
+    {
+        var ids = TagIds(words, context, _rows, _weights, _transitions, _gazetteer);
+        var tags = new string[ids.Length];
+        for (var i = 0; i < ids.Length; i++) tags[i] = Tags[ids[i]];
+        return tags;
+    }
+
+    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer)
+    {
+        var n = words.Length;
+        if (n == 0) return [];
+        var cover = gazetteer.Cover(words);
+        var emissions = new float[n * TagCount];
+        var features = new List<uint>(48);
+        for (var i = 0; i < n; i++)
+        {
+            NerFeatures.Extract(words, cover, gazetteer, i, features, context);
+            var scores = emissions.AsSpan(i * TagCount, TagCount);
+            foreach (var feature in features)
+            {
+                if (!rows.TryGetValue(feature, out var row)) continue;
+                var w = weights.AsSpan(row * TagCount, TagCount);
+                for (var t = 0; t < TagCount; t++) scores[t] += w[t];
+            }
+        }
+        return Viterbi(emissions, transitions, n);
+    }
+
+    private static int[] Viterbi(float[] emissions, float[] transitions, int n)
+    {
+        var score = new float[n * TagCount];
+        var back = new int[n * TagCount];
+        for (var t = 0; t < TagCount; t++)
+            score[t] = Allowed(Start, t) ? transitions[Start * TagCount + t] + emissions[t] : float.NegativeInfinity;
+        for (var i = 1; i < n; i++)
+        {
+            for (var t = 0; t < TagCount; t++)
+            {
+                var best = float.NegativeInfinity;
+                var arg = 0;
+                for (var p = 0; p < TagCount; p++)
+                {
+                    if (!Allowed(p, t)) continue;
+                    var candidate = score[(i - 1) * TagCount + p] + transitions[p * TagCount + t];
+                    if (candidate > best) { best = candidate; arg = p; }
+                }
+                score[i * TagCount + t] = best + emissions[i * TagCount + t];
+                back[i * TagCount + t] = arg;
+            }
+        }
+        var path = new int[n];
+        var last = 0;
+        for (var t = 1; t < TagCount; t++)
+        {
+            if (score[(n - 1) * TagCount + t] > score[(n - 1) * TagCount + last]) last = t;
+        }
+        path[n - 1] = last;
+        for (var i = n - 1; i > 0; i--) path[i - 1] = back[i * TagCount + path[i]];
+        return path;
+    }
+
+    // I-X (odd ids 2, 4, 6, 8) may only follow B-X (id - 1) or I-X (id).
+    private static bool Allowed(int previous, int tag) => tag == 0 || tag % 2 == 1 || previous == tag || previous == tag - 1;
+
+    /// <summary>
+    /// Trains on tagged sentences: <paramref name="epochs"/> passes in an order shuffled by a fixed seed (so the
+    /// same data gives the same model), weights averaged over every step. <paramref name="afterEpoch"/> sees
+    /// the model of each epoch, for choosing the number of epochs on a development set.
+    /// </summary>
+    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null) =>
+        Train(sentences.Select(sentence => (sentence.Words, sentence.Tags, (SentenceContext?)null)).ToList(), gazetteer, epochs, afterEpoch);
+
+    /// <summary>The same, for a second pass: each sentence with its <see cref="SentenceContext"/>.</summary>
+    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags, SentenceContext? Context)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null)
+    {
+        var tagIndex = Tags.Select((tag, index) => (tag, index)).ToDictionary(pair => pair.tag, pair => pair.index, StringComparer.Ordinal);
+        var data = sentences.Select(sentence => (sentence.Words, Gold: sentence.Tags.Select(tag => tagIndex.GetValueOrDefault(tag, 0)).ToArray(), sentence.Context)).ToArray();
+        var state = new TrainingState();
+        var random = new Random(20261124);
+        var features = new List<uint>(48);
+        PerceptronTagger? model = null;
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            random.Shuffle(data);
+            foreach (var (words, gold, context) in data)
+            {
+                state.Step++;
+                var predicted = TagIds(words, context, state.Rows, state.Weights, state.Transitions, gazetteer);
+                if (predicted.AsSpan().SequenceEqual(gold)) continue;
+                var cover = gazetteer.Cover(words);
+                for (var i = 0; i < words.Length; i++)
+                {
+                    var previousGold = i == 0 ? Start : gold[i - 1];
+                    var previousPredicted = i == 0 ? Start : predicted[i - 1];
+                    if (gold[i] == predicted[i] && previousGold == previousPredicted) continue;
+                    state.UpdateTransition(previousGold, gold[i], 1);
+                    state.UpdateTransition(previousPredicted, predicted[i], -1);
+                    if (gold[i] == predicted[i]) continue;
+                    NerFeatures.Extract(words, cover, gazetteer, i, features, context);
+                    foreach (var feature in features)
+                    {
+                        state.Update(feature, gold[i], 1);
+                        state.Update(feature, predicted[i], -1);
+                    }
+                }
+            }
+            model = state.Averaged(gazetteer);
+            afterEpoch?.Invoke(epoch, model);
+        }
+        return model ?? state.Averaged(gazetteer);
+    }
+
+    /// <summary>Writes the model: weights as half floats, rows that average to nothing dropped.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(Magic);
+        writer.Write(TagCount);
+        foreach (var value in _transitions) writer.Write(value);
+        var kept = _rows.Where(pair => Enumerable.Range(0, TagCount).Any(t => Math.Abs(_weights[pair.Value * TagCount + t]) >= 1e-3f)).OrderBy(pair => pair.Key).ToList();
+        writer.Write(kept.Count);
+        foreach (var (feature, row) in kept)
+        {
+            writer.Write(feature);
+            for (var t = 0; t < TagCount; t++) writer.Write((Half)_weights[row * TagCount + t]);
+        }
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> must be the one it was trained with.</summary>
+    public static PerceptronTagger Load(BinaryReader reader, NameGazetteer gazetteer)
+    {
+        if (reader.ReadUInt32() != Magic || reader.ReadInt32() != TagCount) throw new InvalidDataException("Not a NewsMonitor NER model.");
+        var transitions = new float[(TagCount + 1) * TagCount];
+        for (var i = 0; i < transitions.Length; i++) transitions[i] = reader.ReadSingle();
+        var count = reader.ReadInt32();
+        var rows = new Dictionary<uint, int>(count);
+        var weights = new float[count * TagCount];
+        for (var row = 0; row < count; row++)
+        {
+            rows[reader.ReadUInt32()] = row;
+            for (var t = 0; t < TagCount; t++) weights[row * TagCount + t] = (float)reader.ReadHalf();
+        }
+        return new PerceptronTagger(rows, weights, transitions, gazetteer);
+    }
+
+    /// <summary>Weights with the bookkeeping for averaging: the sum of each weight over all steps, updated lazily.</summary>
+    private sealed class TrainingState
+    {
+        public Dictionary<uint, int> Rows { get; } = [];
+        public float[] Weights { get; private set; } = new float[1024 * TagCount];
+        public float[] Transitions { get; } = new float[(TagCount + 1) * TagCount];
+        public long Step { get; set; }
+        private double[] _sums = new double[1024 * TagCount];
+        private long[] _stamps = new long[1024 * TagCount];
+        private readonly double[] _transitionSums = new double[(TagCount + 1) * TagCount];
+        private readonly long[] _transitionStamps = new long[(TagCount + 1) * TagCount];
+
+        public void Update(uint feature, int tag, int delta)
+        {
+            ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(Rows, feature, out var exists);
+            if (!exists)
+            {
+                row = Rows.Count - 1;
+                if ((row + 1) * TagCount > Weights.Length) Grow();
+            }
+            var index = row * TagCount + tag;
+            _sums[index] += (Step - _stamps[index]) * (double)Weights[index];
+            _stamps[index] = Step;
+            Weights[index] += delta;
+        }
+
+        public void UpdateTransition(int previous, int tag, int delta)
+        {
+            var index = previous * TagCount + tag;
+            _transitionSums[index] += (Step - _transitionStamps[index]) * (double)Transitions[index];
+            _transitionStamps[index] = Step;
+            Transitions[index] += delta;
+        }
+
+        public PerceptronTagger Averaged(NameGazetteer gazetteer)
+        {
+            var weights = new float[Rows.Count * TagCount];
+            for (var i = 0; i < weights.Length; i++) weights[i] = (float)((_sums[i] + (Step - _stamps[i]) * (double)Weights[i]) / Step);
+            var transitions = new float[Transitions.Length];
+            for (var i = 0; i < transitions.Length; i++) transitions[i] = (float)((_transitionSums[i] + (Step - _transitionStamps[i]) * (double)Transitions[i]) / Step);
+            return new PerceptronTagger(new Dictionary<uint, int>(Rows), weights, transitions, gazetteer);
+        }
+
+        private void Grow()
+        {
+            var size = Weights.Length * 2;
+            var weights = Weights;
+            Array.Resize(ref weights, size);
+            Weights = weights;
+            Array.Resize(ref _sums, size);
+            Array.Resize(ref _stamps, size);
+        }
+    }
+}

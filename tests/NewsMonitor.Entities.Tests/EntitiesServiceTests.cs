@@ -68,3 +68,125 @@ public sealed class EntitiesServiceTests(EntitiesFixture fixture) : IClassFixtur
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
 }
+
+/// <summary>Profiles, trending, topic mix and operators' catalog edits, through the service's HTTP API.</summary>
+public sealed class EntityProfileTests(EntitiesFixture fixture) : IClassFixture<EntitiesFixture>
+{
+    private static ArticleReceived Received(Guid id, string body) =>
+        new(id, "عنوان", body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    private async Task<Guid> ExtractAsync(string body)
+    {
+        var id = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(id, body));
+        await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<EntitiesExtracted>().FirstOrDefault(m => m.ArticleId == id)), "EntitiesExtracted");
+        return id;
+    }
+
+    private Task<JsonElement> GetAsync(string path) => fixture.Client.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task A_profile_counts_mentions_articles_names_partners_and_topics()
+    {
+        var first = await ExtractAsync("قال الأمين العام لحلف الناتو مارك روته في بروكسل إن روته سيزور كييف.");
+        await fixture.Probe.PublishAsync(new ArticleClassified(first, [new TopicScore("defense", 0.9), new TopicScore("international", 0.7)], "test-model", DateTimeOffset.UtcNow));
+        // Topics first, entities second: the second event carries the first's facts.
+        var second = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(new ArticleClassified(second, [new TopicScore("defense", 0.8)], "test-model", DateTimeOffset.UtcNow));
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await fixture.Probe.PublishAsync(Received(second, "التقى مارك روته بوزير الدفاع في بروكسل."));
+
+        var profile = await Eventually.GetAsync(async () =>
+        {
+            var view = await GetAsync("/api/v1/entities/mark-rutte");
+            return view.GetProperty("articles").GetInt32() >= 2 && view.GetProperty("topics").GetArrayLength() >= 2 ? (object)view : null;
+        }, "profile with two articles and their topics");
+        var json = (JsonElement)profile;
+        Assert.Equal("PERSON", json.GetProperty("type").GetString());
+        Assert.Equal("Mark Rutte", json.GetProperty("name").GetString());
+        Assert.True(json.GetProperty("mentions").GetInt32() >= 3);
+        Assert.Contains(json.GetProperty("namesSeen").EnumerateArray(), name => name.GetProperty("text").GetString() == "مارك روته");
+        Assert.Contains(json.GetProperty("coMentioned").EnumerateArray(), partner => partner.GetProperty("id").GetString() == "brussels" && partner.GetProperty("name").GetString() == "Brussels");
+        var defense = json.GetProperty("topics").EnumerateArray().First(topic => topic.GetProperty("label").GetString() == "defense");
+        Assert.True(defense.GetProperty("articles").GetInt32() >= 2);
+        Assert.True(json.GetProperty("firstSeen").GetDateTimeOffset() <= json.GetProperty("lastSeen").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Trending_ranks_entities_mentioned_now_and_refuses_a_bad_window()
+    {
+        for (var i = 0; i < 3; i++) await ExtractAsync($"أعلنت حكومة جزر فيرناندو الشمالية اليوم أن نيكولاي برانشتاين سيزور عمّان. وقال نيكولاي برانشتاين إن الزيارة مهمة رقم {i}.");
+        var trending = await Eventually.GetAsync(async () =>
+        {
+            var view = await GetAsync("/api/v1/entities/trending?window=24h&limit=50");
+            return view.GetProperty("items").EnumerateArray().Any(item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين") ? (object)view : null;
+        }, "a tagger-found person in trending");
+        var person = ((JsonElement)trending).GetProperty("items").EnumerateArray().First(item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين");
+        Assert.Equal("PERSON", person.GetProperty("type").GetString());
+        Assert.True(person.GetProperty("mentions").GetInt32() >= 6);
+
+        var bad = await fixture.Client.GetAsync("/api/v1/entities/trending?window=soon", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("window", await bad.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operators_add_aliases_and_merge_entities_and_extraction_follows()
+    {
+        var article = await ExtractAsync("قال المبعوث الخاص غوستاف لندكفيست إن المفاوضات مستمرة، وأكد لندكفيست ذلك.");
+        var extracted = fixture.Probe.Received<EntitiesExtracted>().Single(m => m.ArticleId == article);
+        var found = extracted.Entities.Single(entity => entity.Type == "PERSON");
+        Assert.Equal(2, found.Mentions.Count);
+        await Eventually.TrueAsync(async () => (await fixture.Client.GetAsync($"/api/v1/entities/{found.Id}", TestContext.Current.CancellationToken)).IsSuccessStatusCode, "profile of the found person");
+
+        // Not an operator: refused.
+        using var subscriber = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/entities/{found.Id}/aliases") { Content = JsonContent.Create(new { alias = "Gustav Lundqvist" }) };
+        subscriber.Headers.Add("X-NewsMonitor-Role", "subscriber");
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Client.SendAsync(subscriber, TestContext.Current.CancellationToken)).StatusCode);
+
+        var alias = await fixture.Client.PostAsJsonAsync($"/api/v1/entities/{found.Id}/aliases", new { alias = "Gustav Lundqvist" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, alias.StatusCode);
+        var defined = await fixture.Client.PostAsJsonAsync("/api/v1/entities", new { type = "PERSON", name = "Gustav Lundqvist Envoy Office", aliases = new[] { "مكتب المبعوث لندكفيست" } }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, defined.StatusCode);
+        Assert.Equal("/api/v1/entities/gustav-lundqvist-envoy-office", defined.Headers.Location!.OriginalString);
+
+        var merge = await fixture.Client.PostAsJsonAsync("/api/v1/entities/gustav-lundqvist-envoy-office/merge", new { into = found.Id }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, merge.StatusCode);
+        var again = await fixture.Client.PostAsJsonAsync($"/api/v1/entities/{found.Id}/merge", new { into = "gustav-lundqvist-envoy-office" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+
+        // New articles: the Latin alias and the merged entity's alias both name the found person.
+        var later = await ExtractAsync("Gustav Lundqvist met the ministers. وقال مكتب المبعوث لندكفيست إن اللقاء مثمر.");
+        var person = Assert.Single(fixture.Probe.Received<EntitiesExtracted>().Single(m => m.ArticleId == later).Entities, entity => entity.Id == found.Id);
+        Assert.Contains(person.Mentions, mention => mention.Text == "Gustav Lundqvist");
+        Assert.Contains(person.Mentions, mention => mention.Text == "مكتب المبعوث لندكفيست");
+
+        var search = await GetAsync("/api/v1/entities?q=lundqvist");
+        Assert.Contains(search.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == found.Id);
+        var profile = await GetAsync("/api/v1/entities/gustav-lundqvist-envoy-office");
+        Assert.Equal(found.Id, profile.GetProperty("id").GetString());
+        Assert.Contains(profile.GetProperty("mergedFrom").EnumerateArray(), id => id.GetString() == "gustav-lundqvist-envoy-office");
+    }
+
+    [Theory]
+    [InlineData("{\"type\":\"PLANET\",\"name\":\"Mars\"}", "type")]
+    [InlineData("{\"type\":\"LOC\",\"name\":\"\"}", "name")]
+    [InlineData("{\"type\":\"LOC\",\"name\":\"Mars\",\"id\":\"Not An Id!\"}", "id")]
+    public async Task A_bad_definition_is_a_problem_naming_the_field(string body, string field)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var response = await fixture.Client.PostAsync("/api/v1/entities", content, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Unknown_entities_answer_404()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Client.GetAsync("/api/v1/entities/no-such-entity", TestContext.Current.CancellationToken)).StatusCode);
+        var merge = await fixture.Client.PostAsJsonAsync("/api/v1/entities/no-such-entity/merge", new { into = "nato" }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, merge.StatusCode);
+    }
+}

@@ -65,7 +65,7 @@ public sealed class EntityRecognizer
         }
 
         // 2. Tagger spans the catalog did not cover.
-        var persons = new List<Found>();
+        var persons = new List<(Found Entity, int LastToken)>();
         foreach (var (first, last, type) in TaggedSpans(analyzed))
         {
             if (Enumerable.Range(first, last - first + 1).Any(t => covered[t])) continue;
@@ -81,15 +81,31 @@ public sealed class EntityRecognizer
             }
             var entity = new Found(LocalId(type, key), type, mention, start, end - start, key);
             found.Add(entity);
-            if (type == "PERSON") persons.Add(entity);
+            for (var t = first; t <= last; t++) covered[t] = true;
+            if (type == "PERSON") persons.Add((entity, last));
         }
 
-        // 3. A short person name that ends a longer one in the same article is that person.
-        foreach (var person in persons)
+        // 3. A short person name that ends a longer one in the same article is that person: tagged short forms
+        // are linked, and the family name standing alone after the full name is a mention even when untagged.
+        foreach (var (person, _) in persons)
         {
-            var longer = persons.Where(other => other.Key!.Length > person.Key!.Length && other.Key.EndsWith(" " + person.Key, StringComparison.Ordinal))
+            var longer = persons.Select(other => other.Entity).Where(other => other.Key!.Length > person.Key!.Length && other.Key.EndsWith(" " + person.Key, StringComparison.Ordinal))
                 .MaxBy(other => other.Key!.Length);
             if (longer is not null) person.Link(longer);
+        }
+        foreach (var (person, lastToken) in persons.Where(person => person.Entity.Key!.Contains(' ', StringComparison.Ordinal)).ToList())
+        {
+            var personKey = person.Key!;
+            var family = personKey[(personKey.LastIndexOf(' ') + 1)..];
+            if (family.Length < 3) continue;
+            for (var t = lastToken + 1; t < analyzed.Tokens.Count; t++)
+            {
+                var token = analyzed.Tokens[t];
+                if (covered[t] || token.Kind != TokenKind.Word || (token.Key != family && token.LexicalKey != family)) continue;
+                covered[t] = true;
+                var start = token.Key == family ? token.Start : token.ContentStart;
+                found.Add(new Found(person.Id, person.Type, person.Name, start, token.End - start, family));
+            }
         }
 
         // 4. Numbers with a meaning.

@@ -51,20 +51,20 @@ internal static class NerFeatures
         features.Add(Hash("sh", word.Shape));
         // Not the lexicon's "known" flag: the lexicon holds every train word, so it would mean something else in training.
         features.Add(Hash("al", word.HasArticle ? "1" : "0"));
-        if (word.Key.Length > 2) features.Add(Hash("kpre2", word.Key[..2]));
+        if (word.Key.Length > 2) features.Add(Hash("kpre2", word.Key.AsSpan(0, 2)));
         var stem = word.Stem;
         for (var n = 1; n <= 3; n++)
         {
             if (stem.Length <= n) break;
-            features.Add(Hash("pre" + n, stem[..n]));
-            features.Add(Hash("suf" + n, stem[^n..]));
+            features.Add(Hash(Prefix[n], stem.AsSpan(0, n)));
+            features.Add(Hash(Suffix[n], stem.AsSpan(stem.Length - n)));
         }
         // Character trigrams of the stem: transliterated foreign names share pieces (وف, سكي, ـيه) that no word list holds.
         if (word.Shape == "ar" && stem.Length > 3)
         {
-            for (var c = 0; c + 3 <= stem.Length; c++) features.Add(Hash("c3", stem.Substring(c, 3)));
+            for (var c = 0; c + 3 <= stem.Length; c++) features.Add(Hash("c3", stem.AsSpan(c, 3)));
         }
-        features.Add(Hash("len", Math.Min(stem.Length, 9).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        features.Add(Hash("len", Digits[Math.Min(stem.Length, 9)]));
 
         var covered = cover[i];
         features.Add(Hash("g", covered is { } g ? g.Type + (g.Begin ? "B" : "I") + (g.Single ? "1" : "") : "-"));
@@ -76,17 +76,17 @@ internal static class NerFeatures
         {
             if (offset == 0) continue;
             var j = i + offset;
-            var name = offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (j < 0) { features.Add(Hash("l" + name, "<s>")); continue; }
-            if (j >= words.Length) { features.Add(Hash("l" + name, "</s>")); continue; }
-            features.Add(Hash("l" + name, words[j].LexicalKey));
-            features.Add(Hash("s" + name, words[j].Stem));
+            var names = Context[offset + 2];
+            if (j < 0) { features.Add(Hash(names.Lexical, "<s>")); continue; }
+            if (j >= words.Length) { features.Add(Hash(names.Lexical, "</s>")); continue; }
+            features.Add(Hash(names.Lexical, words[j].LexicalKey));
+            features.Add(Hash(names.Stem, words[j].Stem));
             if (offset is -1 or 1)
             {
-                features.Add(Hash("sh" + name, words[j].Shape));
-                features.Add(Hash("g" + name, cover[j] is { } cj ? cj.Type : "-"));
-                features.Add(Hash("gw" + name, gazetteer.WordType(words[j]) ?? "-"));
-                if (words[j].Stem.Length > 2) features.Add(Hash("suf2" + name, words[j].Stem[^2..]));
+                features.Add(Hash(names.Shape, words[j].Shape));
+                features.Add(Hash(names.Gazetteer, cover[j] is { } cj ? cj.Type : "-"));
+                features.Add(Hash(names.GazetteerWord, gazetteer.WordType(words[j]) ?? "-"));
+                if (words[j].Stem.Length > 2) features.Add(Hash(names.Suffix2, words[j].Stem.AsSpan(words[j].Stem.Length - 2)));
             }
         }
         if (i > 0)
@@ -103,7 +103,7 @@ internal static class NerFeatures
             var cue = PersonTitles.Contains(previous.LexicalKey) || PersonTitles.Contains(previous.Key) ? "per"
                 : OrganisationHeads.Contains(previous.Stem) || OrganisationHeads.Contains(previous.LexicalKey) ? "org"
                 : PlaceHeads.Contains(previous.Stem) || PlaceHeads.Contains(previous.LexicalKey) ? "loc" : null;
-            if (cue is not null) features.Add(Hash("cue" + back.ToString(System.Globalization.CultureInfo.InvariantCulture), cue));
+            if (cue is not null) features.Add(Hash(Cue[back], cue));
         }
         if (OrganisationHeads.Contains(word.Stem) || OrganisationHeads.Contains(word.LexicalKey)) features.Add(Hash("head", "org"));
 
@@ -120,15 +120,23 @@ internal static class NerFeatures
         features.Add(Hash("mem+1", i + 1 < words.Length ? context.Memory.GetValueOrDefault(words[i + 1].LexicalKey) ?? "-" : "</s>"));
     }
 
+    // Template names, built once: features are hashed from spans, so extraction allocates no strings.
+    private static readonly string[] Prefix = ["", "pre1", "pre2", "pre3"];
+    private static readonly string[] Suffix = ["", "suf1", "suf2", "suf3"];
+    private static readonly string[] Cue = ["", "cue1", "cue2", "cue3"];
+    private static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    private static readonly (string Lexical, string Stem, string Shape, string Gazetteer, string GazetteerWord, string Suffix2)[] Context =
+        [.. new[] { "-2", "-1", "0", "1", "2" }.Select(name => ("l" + name, "s" + name, "sh" + name, "g" + name, "gw" + name, "suf2" + name))];
+
     private static uint Hash(string template) => Fold(Mix(Offset, template));
 
-    private static uint Hash(string template, string value) => Fold(Mix(Mix(Mix(Offset, template), "\u0001"), value));
+    private static uint Hash(string template, ReadOnlySpan<char> value) => Fold(Mix(Mix(Mix(Offset, template), "\u0001"), value));
 
     private static uint Hash(string template, string value, string other) => Fold(Mix(Mix(Mix(Mix(Mix(Offset, template), "\u0001"), value), "\u0002"), other));
 
     private const ulong Offset = 14695981039346656037UL;
 
-    private static ulong Mix(ulong hash, string text)
+    private static ulong Mix(ulong hash, ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {

@@ -8,6 +8,8 @@ builder.AddServiceDefaults("entities");
 builder.AddExtraction();
 
 var app = builder.Build();
+// Build and warm the recogniser at start, not with the first article.
+app.Services.GetRequiredService<EntityDirectory>();
 app.MapDefaultEndpoints();
 app.MapEntitiesApi();
 app.MapProfilesApi();

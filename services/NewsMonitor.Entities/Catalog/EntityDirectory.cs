@@ -11,7 +11,7 @@ namespace NewsMonitor.Entities.Catalog;
 public sealed class EntityDirectory(NerModel model)
 {
     private readonly Lock _rebuild = new();
-    private EntityRecognizer _current = new(model, EntityCatalog.BuiltIn());
+    private EntityRecognizer _current = Warm(new EntityRecognizer(model, EntityCatalog.BuiltIn()));
 
     /// <summary>The recogniser for the catalog as the store has it now.</summary>
     public async Task<EntityRecognizer> CurrentAsync(IQuerySession session, CancellationToken cancellationToken)
@@ -24,5 +24,12 @@ public sealed class EntityDirectory(NerModel model)
             if (_current.Catalog.Version != version) _current = new EntityRecognizer(model, EntityCatalog.BuiltIn(edits?.ToState()));
             return _current;
         }
+    }
+
+    // Loads the model, builds the matcher and compiles the hot paths before the first article arrives.
+    private static EntityRecognizer Warm(EntityRecognizer recognizer)
+    {
+        for (var i = 0; i < 3; i++) recognizer.Extract("قال الأمين العام لحلف الناتو مارك روته في بروكسل إن الحلفاء سيقدمون 40 مليار دولار لأوكرانيا.");
+        return recognizer;
     }
 }

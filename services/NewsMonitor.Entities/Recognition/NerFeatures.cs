@@ -94,7 +94,12 @@ internal static class NerFeatures
             features.Add(Hash("l-1|l", words[i - 1].LexicalKey, word.LexicalKey));
             features.Add(Hash("l-1|s", words[i - 1].LexicalKey, word.Shape));
         }
-        if (i + 1 < words.Length) features.Add(Hash("l|l+1", word.LexicalKey, words[i + 1].LexicalKey));
+        if (i + 1 < words.Length)
+        {
+            features.Add(Hash("l|l+1", word.LexicalKey, words[i + 1].LexicalKey));
+            features.Add(Hash("s|g+1", word.Stem, cover[i + 1] is { } gn ? gn.Type : gazetteer.WordType(words[i + 1]) ?? "-"));
+        }
+        if (i > 1) features.Add(Hash("l-2|l-1", words[i - 2].LexicalKey, words[i - 1].LexicalKey));
 
         // Triggers: a title or verb of saying before the word, an organisation or place head word before it.
         for (var back = 1; back <= 3 && i - back >= 0; back++)

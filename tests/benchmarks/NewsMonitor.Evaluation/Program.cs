@@ -14,7 +14,7 @@ return args switch
     ["train-ner", ..] => Ner.Train(
         Option(args, "--train") ?? DataPath("ner/anercorp/train.conll"),
         Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"),
-        int.Parse(Option(args, "--epochs") ?? "12", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--epochs") ?? "16", CultureInfo.InvariantCulture),
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.TaggerModelFile)),
     _ => Usage(),
 };

@@ -49,11 +49,13 @@ public sealed record TopicScore(string Label, double Score);
 /// <param name="Topics">Assigned labels, best first.</param>
 /// <param name="ModelVersion">The classifier that produced the labels, so history can be re-classified by replay.</param>
 /// <param name="OccurredAt">When the classification was stored.</param>
+/// <param name="Scores">Every label's calibrated score, best first (added in schema 1; absent from lexicon-only classifications).</param>
 public sealed record ArticleClassified(
     Guid ArticleId,
     IReadOnlyList<TopicScore> Topics,
     string ModelVersion,
-    DateTimeOffset OccurredAt) : IIntegrationEvent
+    DateTimeOffset OccurredAt,
+    IReadOnlyList<TopicScore>? Scores = null) : IIntegrationEvent
 {
     /// <inheritdoc />
     public int SchemaVersion { get; init; } = 1;

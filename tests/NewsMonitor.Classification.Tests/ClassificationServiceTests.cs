@@ -24,8 +24,11 @@ public sealed class ClassificationServiceTests(ClassificationFixture fixture) : 
         await fixture.Probe.PublishAsync(Received(id, SampleArticles.Get("nato-washington-summit-2024")));
 
         var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id)), "ArticleClassified");
-        Assert.Equal("lexicon-1", classified.ModelVersion);
+        Assert.Equal("linear-1+lexicon-1", classified.ModelVersion);
         Assert.Contains(classified.Topics, topic => topic.Label == "defense");
+        // Every label's score travels too, best first; the assigned ones are those at or above 0.5.
+        Assert.NotNull(classified.Scores);
+        Assert.Equal(classified.Topics.Select(t => t.Label), classified.Scores!.Where(s => s.Score >= 0.5).Select(s => s.Label));
 
         var topics = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}/topics", TestContext.Current.CancellationToken);
         Assert.Equal(classified.Topics.Select(t => t.Label), topics.GetProperty("topics").EnumerateArray().Select(t => t.GetProperty("label").GetString()));

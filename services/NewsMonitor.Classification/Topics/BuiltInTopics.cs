@@ -77,5 +77,16 @@ public static class BuiltInTopics
             "حقوق الإنسان", "الحريات", "اللاجئين", "اللاجئون", "النازحين", "الإنسانية", "المدنيين", "التعذيب", "المعتقلين", "منظمة العفو",
             "انتهاكات", "human rights", "refugees", "civilians", "humanitarian",
         ]),
+        new("travel", "Travel, tourism, transport for travellers and hospitality",
+        [
+            "السياحة", "السياح", "سياحية", "السفر", "المسافرين", "الفنادق", "فندق", "الرحلات", "رحلة", "تأشيرة", "المطار",
+            "travel", "tourism", "tourists", "hotel",
+        ]),
+        new("geography", "Places, landscapes, climate zones and the physical world",
+        [
+            "الجغرافيا", "جغرافية", "الجبال", "الأنهار", "القارة", "الصحراء", "المحيط", "الجزر", "خط الاستواء", "البراكين",
+            "geography", "mountains", "rivers", "continent",
+        ]),
+        new("other", "What fits no other label (lifestyle, curiosities, human interest)", []),
     ];
 }

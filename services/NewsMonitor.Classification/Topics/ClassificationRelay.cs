@@ -17,6 +17,6 @@ public sealed class ClassificationRelay : IntegrationEventRelay
 
     /// <inheritdoc />
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data is ArticleTopicsAssigned assigned
-        ? new ArticleClassified(assigned.ArticleId, assigned.Topics, assigned.ModelVersion, domainEvent.Timestamp)
+        ? new ArticleClassified(assigned.ArticleId, assigned.Topics, assigned.ModelVersion, domainEvent.Timestamp, assigned.Scores)
         : null;
 }

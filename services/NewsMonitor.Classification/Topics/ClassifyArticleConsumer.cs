@@ -6,7 +6,7 @@ using NewsMonitor.ServiceDefaults;
 namespace NewsMonitor.Classification.Topics;
 
 /// <summary>Classifies each received article once: the article's stream here is started at most once.</summary>
-public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicLexicon lexicon, TimeProvider clock) : IConsumer<ArticleReceived>
+public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicClassifier classifier, TimeProvider clock) : IConsumer<ArticleReceived>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<ArticleReceived> context)
@@ -14,8 +14,8 @@ public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicLexic
         var article = context.Message;
         await session.AppendOnceAsync(article.ArticleId, () =>
         {
-            var topics = lexicon.Classify(article.Title, article.Body);
-            session.Events.StartStream<ArticleTopics>(article.ArticleId, new ArticleTopicsAssigned(article.ArticleId, topics, TopicLexicon.Version, clock.GetUtcNow()));
+            var verdict = classifier.Classify(article.Title, article.Body);
+            session.Events.StartStream<ArticleTopics>(article.ArticleId, new ArticleTopicsAssigned(article.ArticleId, verdict.Assigned, verdict.ModelVersion, clock.GetUtcNow(), verdict.Scores));
             return Task.CompletedTask;
         }, context.CancellationToken);
     }

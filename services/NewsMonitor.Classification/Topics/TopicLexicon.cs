@@ -41,9 +41,7 @@ public sealed class TopicLexicon
     /// <summary>Scores every label with at least one cue; assigned labels first, best first.</summary>
     public IReadOnlyList<TopicScore> Classify(string title, string body)
     {
-        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var match in _matcher.FindAll(title)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 2;
-        foreach (var match in _matcher.FindAll(body)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 1;
+        var weights = Weights(title, body);
 
         // Saturating score: 1 cue ≈ 0.25, 3 ≈ 0.5, 9 ≈ 0.75. Long texts need more evidence than a headline.
         var assigned = weights
@@ -57,5 +55,18 @@ public sealed class TopicLexicon
             assigned.Add(new TopicScore(Unknown, Math.Round(1 - best, 4)));
         }
         return assigned;
+    }
+
+    /// <summary>Score of every label with at least one cue (1 cue ≈ 0.25, 3 ≈ 0.5, 9 ≈ 0.75).</summary>
+    public Dictionary<string, double> Scores(string title, string body) =>
+        Weights(title, body).ToDictionary(pair => pair.Key, pair => Math.Round(pair.Value / (pair.Value + 3.0), 4), StringComparer.Ordinal);
+
+    // Cue counts per label: title cues weigh double.
+    private Dictionary<string, double> Weights(string title, string body)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var match in _matcher.FindAll(title)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 2;
+        foreach (var match in _matcher.FindAll(body)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 1;
+        return weights;
     }
 }

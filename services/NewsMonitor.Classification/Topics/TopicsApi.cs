@@ -24,7 +24,7 @@ public static class TopicsApi
         var topics = await session.LoadAsync<ArticleTopics>(id, cancellationToken);
         return topics is null
             ? Problems.NotFound($"Article {id} has no topics yet: it is unknown or still being processed.", new Dictionary<string, object?> { ["complete"] = false })
-            : TypedResults.Ok(new ArticleTopicsView(id, topics.Topics, topics.ModelVersion, topics.ClassifiedAt, true));
+            : TypedResults.Ok(new ArticleTopicsView(id, topics.Topics, topics.ModelVersion, topics.ClassifiedAt, true, topics.Scores ?? topics.Topics));
     }
 
     private static async Task<Ok<TopicArticlesView>> GetArticlesAsync(string label, IQuerySession session, CancellationToken cancellationToken, int limit = 50)
@@ -41,7 +41,8 @@ public static class TopicsApi
 }
 
 /// <summary>Answer of <c>GET /api/v1/articles/{id}/topics</c>.</summary>
-public sealed record ArticleTopicsView(Guid ArticleId, IReadOnlyList<TopicScore> Topics, string ModelVersion, DateTimeOffset ClassifiedAt, bool Complete);
+/// <remarks><c>Topics</c> are the assigned labels; <c>Scores</c> every label's calibrated score, best first.</remarks>
+public sealed record ArticleTopicsView(Guid ArticleId, IReadOnlyList<TopicScore> Topics, string ModelVersion, DateTimeOffset ClassifiedAt, bool Complete, IReadOnlyList<TopicScore> Scores);
 
 /// <summary>One label of the taxonomy.</summary>
 public sealed record TopicView(string Label, string Description, string Kind);

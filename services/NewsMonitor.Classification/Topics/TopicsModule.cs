@@ -20,6 +20,7 @@ public static class TopicsModule
         builder.AddMessaging("classification", bus => bus.AddConsumer<ClassifyArticleConsumer>());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(TopicLexicon.BuiltIn);
+        builder.Services.AddSingleton(_ => TopicClassifier.BuiltIn);
         return builder;
     }
 }

@@ -1,0 +1,92 @@
+using NewsMonitor.Text;
+
+namespace NewsMonitor.Classification.Topics.Model;
+
+/// <summary>A sparse feature vector: hashed feature indices with their weights, L2-normalised.</summary>
+public readonly record struct FeatureVector(int[] Indices, float[] Values);
+
+/// <summary>
+/// Text to features for the topic model: lexical forms (clitics off, from the text core's segmenter) as unigrams
+/// and bigrams, and character 2–5-grams of each normalised word with its boundaries. Counts are damped
+/// (1 + log n) and the vector is L2-normalised, so long and short texts compare. Hashed into 2^18 buckets.
+/// Pure; allocates one dictionary per text.
+/// </summary>
+public static class TopicFeatures
+{
+    /// <summary>log2 of the number of buckets.</summary>
+    public const int Bits = 18;
+
+    /// <summary>Number of buckets.</summary>
+    public const int Size = 1 << Bits;
+
+    private const int MaxWords = 5_000; // a huge text is read up to here: topics show early
+
+    /// <summary>The feature vector of a text.</summary>
+    public static FeatureVector Of(string text, TextAnalyzer? analyzer = null)
+    {
+        var counts = new Dictionary<int, float>();
+        var analyzed = (analyzer ?? TextAnalyzer.BuiltIn).Analyze(text ?? "");
+        string? previous = null;
+        var words = 0;
+        Span<char> gram = stackalloc char[8];
+        foreach (var token in analyzed.Tokens)
+        {
+            if (token.Kind != TokenKind.Word) { if (token.IsSentenceBreak) previous = null; continue; }
+            if (++words > MaxWords) break;
+            var lexical = token.LexicalKey;
+            if (lexical.Length == 0) continue;
+            Bump(counts, Hash('w', lexical, null));
+            if (previous is not null) Bump(counts, Hash('b', previous, lexical));
+            previous = lexical;
+            var key = token.Key;
+            var bounded = key.Length + 2;
+            for (var n = 2; n <= 5; n++)
+            {
+                for (var start = 0; start + n <= bounded; start++)
+                {
+                    for (var k = 0; k < n; k++)
+                    {
+                        var at = start + k;
+                        gram[k] = at == 0 ? '<' : at == bounded - 1 ? '>' : key[at - 1];
+                    }
+                    Bump(counts, Hash('c', gram[..n], null));
+                }
+            }
+        }
+        var indices = new int[counts.Count];
+        var values = new float[counts.Count];
+        var norm = 0.0;
+        var i = 0;
+        foreach (var (index, count) in counts.OrderBy(pair => pair.Key))
+        {
+            indices[i] = index;
+            values[i] = 1 + MathF.Log(count);
+            norm += values[i] * values[i];
+            i++;
+        }
+        if (norm > 0)
+        {
+            var scale = (float)(1 / Math.Sqrt(norm));
+            for (var j = 0; j < values.Length; j++) values[j] *= scale;
+        }
+        return new FeatureVector(indices, values);
+    }
+
+    private static void Bump(Dictionary<int, float> counts, int index) => counts[index] = counts.GetValueOrDefault(index) + 1;
+
+    private static int Hash(char kind, ReadOnlySpan<char> first, string? second)
+    {
+        var hash = 2166136261u;
+        hash = (hash ^ kind) * 16777619u;
+        foreach (var c in first) hash = (hash ^ c) * 16777619u;
+        if (second is not null)
+        {
+            hash = (hash ^ ' ') * 16777619u;
+            foreach (var c in second) hash = (hash ^ c) * 16777619u;
+        }
+        hash ^= hash >> 15;
+        hash *= 0x2c1b3c6dU;
+        hash ^= hash >> 12;
+        return (int)(hash & (Size - 1));
+    }
+}

@@ -1,0 +1,51 @@
+using NewsMonitor.Classification.Topics.Model;
+using NewsMonitor.Contracts;
+
+namespace NewsMonitor.Classification.Topics;
+
+/// <summary>What the classifier says of an article: the assigned labels, every label's score, and who said it.</summary>
+/// <param name="Assigned">Labels at or above the threshold, best first; <c>unknown</c> alone when none is.</param>
+/// <param name="Scores">Every label's calibrated score, best first.</param>
+/// <param name="ModelVersion">The model and lexicon versions, recorded in events.</param>
+public sealed record TopicVerdict(IReadOnlyList<TopicScore> Assigned, IReadOnlyList<TopicScore> Scores, string ModelVersion);
+
+/// <summary>
+/// The product classifier. Labels with training data (ASND and SIB-200, mapped onto the taxonomy) come from the
+/// trained linear model, scored by calibrated probability; <c>international</c> and <c>defense</c>, which no
+/// dataset labels, come from the cue lexicon's saturating score. Labels at or above 0.5 are assigned; an
+/// article with none is <c>unknown</c>, with 1 − the best score as its confidence. Pure.
+/// </summary>
+public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon)
+{
+    /// <summary>Score at or above which a label is assigned.</summary>
+    public const double Threshold = 0.5;
+
+    /// <summary>Version recorded in events: the model's and the lexicon's.</summary>
+    public string Version { get; } = model.Version + "+" + TopicLexicon.Version;
+
+    /// <summary>The classifier with the shipped model and the built-in lexicon.</summary>
+    public static TopicClassifier BuiltIn { get; } = new(TopicModels.Shipped, TopicLexicon.BuiltIn);
+
+    /// <summary>Classifies an article.</summary>
+    public TopicVerdict Classify(string title, string body)
+    {
+        title ??= "";
+        body ??= "";
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(title) || !string.IsNullOrWhiteSpace(body))
+        {
+            // The title counts twice, as it does for a reader skimming.
+            var probabilities = model.Probabilities(TopicFeatures.Of(title + "\n" + title + "\n" + body));
+            for (var i = 0; i < model.Labels.Count; i++) scores[model.Labels[i]] = Math.Round(probabilities[i], 4);
+            foreach (var (label, score) in lexicon.Scores(title, body))
+            {
+                if (!scores.ContainsKey(label)) scores[label] = score;
+            }
+        }
+        var ranked = scores.Select(pair => new TopicScore(pair.Key, pair.Value))
+            .OrderByDescending(score => score.Score).ThenBy(score => score.Label, StringComparer.Ordinal).ToList();
+        var assigned = ranked.Where(score => score.Score >= Threshold).ToList();
+        if (assigned.Count == 0) assigned.Add(new TopicScore(TopicLexicon.Unknown, Math.Round(1 - (ranked.Count == 0 ? 0 : ranked[0].Score), 4)));
+        return new TopicVerdict(assigned, ranked, Version);
+    }
+}

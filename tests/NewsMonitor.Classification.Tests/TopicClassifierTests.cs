@@ -1,0 +1,93 @@
+using NewsMonitor.Classification.Topics;
+using NewsMonitor.Classification.Topics.Model;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.Classification.Tests;
+
+public class TopicClassifierTests
+{
+    private static readonly TopicClassifier Classifier = TopicClassifier.BuiltIn;
+
+    [Theory]
+    [InlineData("nato-london-summit-2019")]
+    [InlineData("nato-washington-summit-2024")]
+    [InlineData("blinken-rutte-brussels")]
+    public void Sample_articles_lead_with_politics_international_or_defense(string id)
+    {
+        var article = SampleArticles.Get(id);
+        var verdict = Classifier.Classify(article.Title, article.Body);
+        Assert.Contains(verdict.Assigned[0].Label, new[] { "politics", "international", "defense" });
+        Assert.Contains(verdict.Scores.Take(3), score => score.Label is "politics" or "international" or "defense");
+        Assert.All(verdict.Assigned, topic => Assert.InRange(topic.Score, TopicClassifier.Threshold, 1));
+        Assert.Equal("linear-1+lexicon-1", verdict.ModelVersion);
+    }
+
+    [Theory]
+    [InlineData("sports", "فاز المنتخب في المباراة النهائية من البطولة وسجل اللاعب هدف الفوز أمام الفريق المنافس في الدوري")]
+    [InlineData("health", "أعلنت وزارة الصحة تسجيل إصابات جديدة بالفيروس ودعت المستشفيات إلى رفع الجاهزية وتوفير اللقاحات للمرضى")]
+    [InlineData("economy", "ارتفعت أسعار النفط في الأسواق العالمية وتراجعت البورصة بعد قرار البنك المركزي رفع أسعار الفائدة على القروض")]
+    public void Clear_texts_get_their_label_first(string label, string body) => Assert.Equal(label, Classifier.Classify("", body).Assigned[0].Label);
+
+    [Fact]
+    public void Every_trained_label_gets_a_probability_and_scores_are_best_first()
+    {
+        var verdict = Classifier.Classify("قمة الناتو", "اجتمع قادة حلف الناتو في واشنطن لبحث الدعم العسكري لأوكرانيا");
+        Assert.Superset(TopicModels.Shipped.Labels.ToHashSet(), verdict.Scores.Select(score => score.Label).ToHashSet());
+        Assert.All(verdict.Scores, score => Assert.InRange(score.Score, 0, 1));
+        Assert.Equal(verdict.Scores.OrderByDescending(score => score.Score).Select(score => score.Score), verdict.Scores.Select(score => score.Score));
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("   ", "\n\t")]
+    public void An_empty_article_is_unknown_with_full_confidence(string title, string body)
+    {
+        var verdict = Classifier.Classify(title, body);
+        var unknown = Assert.Single(verdict.Assigned);
+        Assert.Equal("unknown", unknown.Label);
+        Assert.Equal(1.0, unknown.Score);
+        Assert.Empty(verdict.Scores);
+    }
+
+    [Theory]
+    [InlineData("lorem ipsum dolor sit amet consectetur adipiscing elit")]
+    [InlineData("１２３ ４５６ ７８９")]
+    public void Non_arabic_text_gets_low_confidence_not_a_failure(string body)
+    {
+        var verdict = Classifier.Classify("", body);
+        Assert.All(verdict.Scores, score => Assert.InRange(score.Score, 0, 1));
+        Assert.True(verdict.Assigned[0].Label == "unknown" || verdict.Assigned[0].Score < 0.9, string.Join(", ", verdict.Assigned));
+    }
+
+    [Fact]
+    public void A_huge_text_is_classified_without_failure()
+    {
+        var body = string.Concat(Enumerable.Repeat("ارتفعت أسعار النفط في الأسواق العالمية وتراجعت البورصة والتجارة. ", 20_000));
+        Assert.True(body.Length > 1_000_000);
+        Assert.Equal("economy", Classifier.Classify("", body).Assigned[0].Label);
+    }
+
+    [Fact]
+    public void The_model_round_trips_through_its_file_format()
+    {
+        var model = TopicModels.Shipped;
+        using var buffer = new MemoryStream();
+        model.Save(buffer);
+        buffer.Position = 0;
+        var copy = LinearTopicModel.Load(buffer);
+        var x = TopicFeatures.Of("أعلنت وزارة الصحة تسجيل إصابات جديدة بالفيروس");
+        Assert.Equal(model.Labels, copy.Labels);
+        Assert.Equal(model.Probabilities(x), copy.Probabilities(x));
+    }
+
+    [Fact]
+    public void Features_are_normalised_and_the_same_text_gives_the_same_vector()
+    {
+        var a = TopicFeatures.Of("قال الأمين العام لحلف الناتو إن الحلف موحد");
+        var b = TopicFeatures.Of("قال الأمين العام لحلف الناتو إن الحلف موحد");
+        Assert.Equal(a.Indices, b.Indices);
+        Assert.Equal(1.0, Math.Sqrt(a.Values.Sum(v => (double)v * v)), 3);
+        Assert.All(a.Indices, index => Assert.InRange(index, 0, TopicFeatures.Size - 1));
+        Assert.Empty(TopicFeatures.Of("").Indices);
+    }
+}

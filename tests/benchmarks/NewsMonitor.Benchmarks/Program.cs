@@ -3,7 +3,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using NewsMonitor.Benchmarks;
 
-// dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | entities | accuracy | all
+// dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | entities | topics | accuracy | all
 //                                                                         -- matcher --subscriptions 100000 [--naive-articles 3]
 var what = args.FirstOrDefault() ?? "all";
 if (what == "matcher")
@@ -15,6 +15,7 @@ if (what == "matcher")
 if (what is "accuracy" or "all") PrintAccuracy();
 if (what is "text" or "all") PrintRates(BenchmarkRunner.Run<TextAnalysisBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
 if (what is "entities" or "all") PrintRates(BenchmarkRunner.Run<EntityExtractionBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
+if (what is "topics" or "all") PrintRates(BenchmarkRunner.Run<TopicClassificationBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
 if (what is "phrases" or "all")
 {
     var (matcher, buildTime, bytes) = PhraseMatcherBenchmarks.Build();

@@ -24,8 +24,9 @@ public static class TopicFeatures
     /// <summary>The feature vector of a text.</summary>
     public static FeatureVector Of(string text, TextAnalyzer? analyzer = null)
     {
-        var counts = new Dictionary<int, float>();
         var analyzed = (analyzer ?? TextAnalyzer.BuiltIn).Analyze(text ?? "");
+        // About 20 features per word before repeats: sized once, never rehashed.
+        var counts = new Dictionary<int, float>(Math.Min(analyzed.Tokens.Count, MaxWords) * 20 + 16);
         string? previous = null;
         var words = 0;
         Span<char> gram = stackalloc char[8];
@@ -57,13 +58,14 @@ public static class TopicFeatures
         var values = new float[counts.Count];
         var norm = 0.0;
         var i = 0;
-        foreach (var (index, count) in counts.OrderBy(pair => pair.Key))
+        foreach (var (index, count) in counts)
         {
             indices[i] = index;
             values[i] = 1 + MathF.Log(count);
             norm += values[i] * values[i];
             i++;
         }
+        Array.Sort(indices, values);
         if (norm > 0)
         {
             var scale = (float)(1 / Math.Sqrt(norm));

@@ -1,3 +1,4 @@
+using NewsMonitor.Classification.Timelines;
 using NewsMonitor.Classification.Topics;
 using NewsMonitor.ServiceDefaults;
 
@@ -8,6 +9,7 @@ builder.AddTopics();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapTopicsApi();
+app.MapTimelineApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

@@ -15,6 +15,8 @@ public static class TopicsModule
                 options.Projections.Snapshot<ArticleTopics>(SnapshotLifecycle.Inline);
                 options.Schema.For<ArticleTopics>().Index(article => article.ClassifiedAt);
                 options.Events.AddEventType<ArticleTopicsAssigned>();
+                options.Projections.Add<NewsMonitor.Classification.Timelines.TopicBucketProjection>(ProjectionLifecycle.Async);
+                options.Schema.For<NewsMonitor.Classification.Timelines.TopicBucket>().Index(found => found.Start);
             })
             .AddSubscriptionWithServices<ClassificationRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("classification", bus => bus.AddConsumer<ClassifyArticleConsumer>());

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NewsMonitor.Classification.Timelines;
+using NewsMonitor.Contracts;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.Classification.Tests;
+
+public class TopicBucketTests
+{
+    [Fact]
+    public void Buckets_start_at_the_utc_hour_or_day()
+    {
+        var at = new DateTimeOffset(2026, 11, 24, 13, 45, 10, TimeSpan.FromHours(2));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero), TopicBucket.StartOf(at, "hour"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero), TopicBucket.StartOf(at, "day"));
+        Assert.Equal("politics|hour|2026112411", TopicBucket.IdOf("politics", "hour", at));
+        Assert.Equal("*|day|2026112400", TopicBucket.IdOf(TopicBucket.All, "day", at));
+    }
+}
+
+/// <summary>Timelines from the async projection, on real PostgreSQL and RabbitMQ.</summary>
+public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture<ClassificationFixture>
+{
+    [Fact]
+    public async Task A_classified_article_counts_in_its_labels_hour_and_day_with_share_and_model()
+    {
+        var id = Guid.NewGuid();
+        var sample = SampleArticles.Get("nato-london-summit-2019");
+        await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id)), "ArticleClassified", TimeSpan.FromSeconds(30));
+        var label = classified.Topics[0].Label;
+
+        foreach (var bucket in new[] { "hour", "day" })
+        {
+            var timeline = await Eventually.GetAsync(async () =>
+            {
+                var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{label}/timeline?bucket={bucket}", TestContext.Current.CancellationToken);
+                var last = view.GetProperty("items").EnumerateArray().Last();
+                return last.GetProperty("articles").GetInt32() >= 1 ? (object)view : null;
+            }, $"{bucket} timeline of {label}");
+            var items = ((JsonElement)timeline).GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(bucket == "hour" ? 48 : 30, items.Count);
+            var now = items[^1];
+            Assert.True(now.GetProperty("total").GetInt32() >= now.GetProperty("articles").GetInt32());
+            Assert.InRange(now.GetProperty("share").GetDouble(), 0.0001, 1);
+            Assert.True(now.GetProperty("models").GetProperty(classified.ModelVersion).GetInt32() >= 1);
+            Assert.Equal(0, items[0].GetProperty("articles").GetInt32());
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/v1/topics/politics/timeline?bucket=week", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/topics/politics/timeline?bucket=hour&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/topics/politics/timeline?bucket=hour&from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/topics/no-such-topic/timeline", HttpStatusCode.NotFound)]
+    public async Task Bad_requests_are_problems(string path, HttpStatusCode status)
+    {
+        var response = await fixture.Client.GetAsync(path, TestContext.Current.CancellationToken);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+}

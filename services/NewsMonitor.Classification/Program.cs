@@ -7,6 +7,8 @@ builder.AddServiceDefaults("classification");
 builder.AddTopics();
 
 var app = builder.Build();
+// Load the model and compile the hot path at start, not with the first article.
+app.Services.GetRequiredService<TopicClassifier>().Classify("قمة الناتو", "اجتمع قادة حلف الناتو في واشنطن لبحث دعم أوكرانيا.");
 app.MapDefaultEndpoints();
 app.MapTopicsApi();
 app.MapTimelineApi();

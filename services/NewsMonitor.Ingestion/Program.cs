@@ -8,6 +8,7 @@ builder.AddArticles();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapArticlesApi();
+app.MapReplayApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using NewsMonitor.Classification.Timelines;
 using NewsMonitor.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using NewsMonitor.Testing;
 
 namespace NewsMonitor.Classification.Tests;
@@ -48,6 +49,44 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
             Assert.True(now.GetProperty("models").GetProperty(classified.ModelVersion).GetInt32() >= 1);
             Assert.Equal(0, items[0].GetProperty("articles").GetInt32());
         }
+    }
+
+    [Fact]
+    public async Task A_replay_meeting_an_older_models_classification_reclassifies_and_the_timeline_moves_the_article()
+    {
+        // History: the article was classified by the lexicon alone, as "sports", an hour-and-a-bit ago.
+        var id = Guid.NewGuid();
+        var receivedAt = DateTimeOffset.UtcNow.AddMinutes(-70);
+        var store = fixture.Service.Services.GetRequiredService<Marten.IDocumentStore>();
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<NewsMonitor.Classification.Topics.ArticleTopics>(id, new NewsMonitor.Classification.Topics.ArticleTopicsAssigned(
+                id, [new TopicScore("sports", 0.6)], "lexicon-1", receivedAt, null, receivedAt));
+            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+        var sample = SampleArticles.Get("nato-washington-summit-2024");
+        await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
+
+        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id && m.ModelVersion != "lexicon-1")), "re-classification", TimeSpan.FromSeconds(30));
+        Assert.Equal("linear-1+lexicon-1", classified.ModelVersion);
+        Assert.DoesNotContain(classified.Topics, topic => topic.Label == "sports");
+
+        // The hour the article was received: sports lost it, its new label has it under the new model.
+        var hour = Uri.EscapeDataString(receivedAt.ToString("O"));
+        var label = classified.Topics[0].Label;
+        await Eventually.TrueAsync(async () =>
+        {
+            var mine = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{label}/timeline?bucket=hour&from={hour}&to={hour}", TestContext.Current.CancellationToken);
+            var point = mine.GetProperty("items")[0];
+            return point.GetProperty("models").TryGetProperty("linear-1+lexicon-1", out var count) && count.GetInt32() >= 1;
+        }, "new label counted in the receipt hour");
+        var sports = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/sports/timeline?bucket=hour&from={hour}&to={hour}", TestContext.Current.CancellationToken);
+        Assert.False(sports.GetProperty("items")[0].GetProperty("models").TryGetProperty("lexicon-1", out _));
+
+        // A second replay with the same model does nothing.
+        await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id && m.ModelVersion == "linear-1+lexicon-1");
     }
 
     [Theory]

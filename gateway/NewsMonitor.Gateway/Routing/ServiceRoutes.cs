@@ -21,6 +21,7 @@ public static class ServiceRoutes
         ("/api/v1/entities/{**rest}", "Entities"),
         ("/api/v1/subscriptions/{**rest}", "Alerting"),
         ("/api/v1/alerts/{**rest}", "Alerting"),
+        ("/api/v1/ops/replay", "Ingestion"),
     ];
 
     /// <summary>Adds YARP with the routing table and the caller-identity transform.</summary>

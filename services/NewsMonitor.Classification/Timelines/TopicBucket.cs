@@ -44,24 +44,43 @@ public sealed class TopicBucket
         label + "|" + size + "|" + StartOf(at, size).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
 }
 
-/// <summary>Folds classifications into hour and day buckets per label (async daemon; rebuildable).</summary>
+/// <summary>
+/// Folds classifications into hour and day buckets per label at the article's receipt time (async daemon;
+/// rebuildable). A re-classification by a newer model moves the article from its old labels to its new ones in
+/// the same buckets, so each article counts once, under the model that classified it last.
+/// </summary>
 public sealed class TopicBucketProjection : MultiStreamProjection<TopicBucket, string>
 {
     private static readonly string[] Sizes = ["hour", "day"];
 
-    /// <summary>Routes each classification to its labels' buckets and the all-articles buckets.</summary>
+    /// <summary>Routes each classification to its labels' buckets and the all-articles buckets, and a re-classification also to the old ones.</summary>
     public TopicBucketProjection() =>
-        Identities<ArticleTopicsAssigned>(assigned => assigned.Topics.Select(topic => topic.Label).Append(TopicBucket.All).Distinct()
-            .SelectMany(label => Sizes.Select(size => TopicBucket.IdOf(label, size, assigned.At))).ToList());
+        Identities<ArticleTopicsAssigned>(assigned => Ids(Labels(assigned.Topics.Select(topic => topic.Label)), assigned.BucketAt)
+            .Concat(assigned.Replaces is { } old ? Ids(Labels(old.Labels), old.BucketAt) : [])
+            .Distinct().ToList());
 
-    /// <summary>Counts one classification in a bucket.</summary>
+    /// <summary>Counts a classification in a bucket; a re-classification first takes the superseded one out.</summary>
     public override TopicBucket? Evolve(TopicBucket? snapshot, string id, IEvent e)
     {
         if (e.Data is not ArticleTopicsAssigned assigned) return snapshot;
         var parts = id.Split('|');
-        snapshot ??= new TopicBucket { Id = id, Label = parts[0], Size = parts[1], Start = TopicBucket.StartOf(assigned.At, parts[1]) };
-        snapshot.Articles++;
-        snapshot.Models[assigned.ModelVersion] = snapshot.Models.GetValueOrDefault(assigned.ModelVersion) + 1;
+        var (label, size) = (parts[0], parts[1]);
+        if (assigned.Replaces is { } old && snapshot is not null && TopicBucket.IdOf(label, size, old.BucketAt) == id && Labels(old.Labels).Contains(label))
+        {
+            snapshot.Articles--;
+            snapshot.Models[old.ModelVersion] = snapshot.Models.GetValueOrDefault(old.ModelVersion) - 1;
+            if (snapshot.Models[old.ModelVersion] <= 0) snapshot.Models.Remove(old.ModelVersion);
+        }
+        if (TopicBucket.IdOf(label, size, assigned.BucketAt) == id && Labels(assigned.Topics.Select(topic => topic.Label)).Contains(label))
+        {
+            snapshot ??= new TopicBucket { Id = id, Label = label, Size = size, Start = TopicBucket.StartOf(assigned.BucketAt, size) };
+            snapshot.Articles++;
+            snapshot.Models[assigned.ModelVersion] = snapshot.Models.GetValueOrDefault(assigned.ModelVersion) + 1;
+        }
         return snapshot;
     }
+
+    private static IEnumerable<string> Labels(IEnumerable<string> labels) => labels.Append(TopicBucket.All).Distinct();
+
+    private static IEnumerable<string> Ids(IEnumerable<string> labels, DateTimeOffset at) => labels.SelectMany(label => Sizes.Select(size => TopicBucket.IdOf(label, size, at)));
 }

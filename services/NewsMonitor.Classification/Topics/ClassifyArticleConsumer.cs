@@ -5,18 +5,24 @@ using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Classification.Topics;
 
-/// <summary>Classifies each received article once: the article's stream here is started at most once.</summary>
+/// <summary>
+/// Classifies each received article once per model version. A redelivery, or a replay meeting an article the current
+/// model already classified, does nothing; a replay meeting an older model's classification re-classifies it (the
+/// stream is written under optimistic concurrency, so concurrent duplicates store one result).
+/// </summary>
 public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicClassifier classifier, TimeProvider clock) : IConsumer<ArticleReceived>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        await session.AppendOnceAsync(article.ArticleId, () =>
-        {
-            var verdict = classifier.Classify(article.Title, article.Body);
-            session.Events.StartStream<ArticleTopics>(article.ArticleId, new ArticleTopicsAssigned(article.ArticleId, verdict.Assigned, verdict.ModelVersion, clock.GetUtcNow(), verdict.Scores));
-            return Task.CompletedTask;
-        }, context.CancellationToken);
+        var stream = await session.Events.FetchForWriting<ArticleTopics>(article.ArticleId, context.CancellationToken);
+        var existing = stream.Aggregate;
+        if (existing is not null && existing.ModelVersion == classifier.Version) return;
+        var verdict = classifier.Classify(article.Title, article.Body);
+        var replaces = existing is null ? null : new SupersededClassification(existing.Labels, existing.ModelVersion, existing.BucketAt ?? existing.ClassifiedAt);
+        stream.AppendOne(new ArticleTopicsAssigned(article.ArticleId, verdict.Assigned, verdict.ModelVersion, clock.GetUtcNow(), verdict.Scores, article.ReceivedAt, replaces));
+        session.KeepTraceContext();
+        await session.SaveChangesAsync(context.CancellationToken);
     }
 }

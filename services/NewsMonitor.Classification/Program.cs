@@ -9,6 +9,11 @@ builder.AddTopics();
 var app = builder.Build();
 // Load the model and compile the hot path at start, not with the first article.
 app.Services.GetRequiredService<TopicClassifier>().Classify("قمة الناتو", "اجتمع قادة حلف الناتو في واشنطن لبحث دعم أوكرانيا.");
+await using (var warmup = app.Services.GetRequiredService<Marten.IDocumentStore>().QuerySession())
+{
+    await warmup.LoadAsync<ArticleTopics>(Guid.Empty);
+    await warmup.LoadAsync<TopicBucket>("warm-up");
+}
 app.MapDefaultEndpoints();
 app.MapTopicsApi();
 app.MapTimelineApi();

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace NewsMonitor.ServiceDefaults;
 
@@ -33,6 +34,13 @@ public static class MessagingExtensions
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
                 rabbit.ConfigureEndpoints(context);
             });
+        });
+        // Start only once the bus is connected and every queue is declared and bound: otherwise an event published in
+        // the first moments goes to an exchange with no queue yet and is lost (seen on a loaded CI machine).
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(60);
         });
         return builder;
     }

@@ -30,7 +30,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         var id = Guid.NewGuid();
         var sample = SampleArticles.Get("nato-london-summit-2019");
         await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
-        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id)), "ArticleClassified", TimeSpan.FromSeconds(30));
+        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id)), "ArticleClassified");
         var label = classified.Topics[0].Label;
 
         foreach (var bucket in new[] { "hour", "day" })
@@ -67,7 +67,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         var sample = SampleArticles.Get("nato-washington-summit-2024");
         await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
 
-        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id && m.ModelVersion != "lexicon-1")), "re-classification", TimeSpan.FromSeconds(30));
+        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id && m.ModelVersion != "lexicon-1")), "re-classification");
         Assert.Equal("linear-1+lexicon-1", classified.ModelVersion);
         Assert.DoesNotContain(classified.Topics, topic => topic.Label == "sports");
 

@@ -24,7 +24,7 @@ public sealed class EntitiesServiceTests(EntitiesFixture fixture) : IClassFixtur
         var body = SampleArticles.Get("blinken-rutte-brussels").Body;
         await fixture.Probe.PublishAsync(Received(id, body));
 
-        var extracted = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<EntitiesExtracted>().FirstOrDefault(m => m.ArticleId == id)), "EntitiesExtracted", TimeSpan.FromSeconds(30));
+        var extracted = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<EntitiesExtracted>().FirstOrDefault(m => m.ArticleId == id)), "EntitiesExtracted");
         Assert.Contains(extracted.Entities, entity => entity.Id == "mark-rutte" && entity.Type == "PERSON");
 
         var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}/entities", TestContext.Current.CancellationToken);

@@ -5,8 +5,7 @@ public static class Eventually
 {
     /// <summary>
     /// Polls <paramref name="probe"/> until it returns a value, or fails after <paramref name="timeout"/> (default 30 s:
-    /// CI runs every test project at once on 2 cores, where a first extraction behind a cold relay has taken over 15 s).
-    /// Speed is measured in the benchmarks, not here; this only bounds a wait for a result.
+    /// CI runs every test project at once on 2 cores). Speed is measured in the benchmarks, not here.
     /// </summary>
     public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null) where T : class
     {

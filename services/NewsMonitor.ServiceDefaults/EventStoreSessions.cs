@@ -15,25 +15,21 @@ public static class EventStoreSessions
     }
 
     /// <summary>
-    /// Does a message's work once per stream id: when the stream exists the work was done and nothing happens;
-    /// otherwise <paramref name="append"/> starts the stream (and any others) and the session is saved. A
-    /// concurrent duplicate loses on the stream-id collision and its transaction leaves nothing behind.
+    /// The write every consumer makes: reads a stream's aggregate under optimistic concurrency, lets
+    /// <paramref name="decide"/> choose the event to append (null: nothing to do, e.g. a redelivery), and saves with the
+    /// trace context. A concurrent writer makes the save fail (version conflict or stream-id collision), so the message
+    /// is retried and decides again on the state that won.
     /// </summary>
-    /// <returns>True when this call stored the work.</returns>
-    public static async Task<bool> AppendOnceAsync(this IDocumentSession session, Guid streamId, Func<Task> append, CancellationToken cancellationToken)
+    /// <returns>True when an event was stored.</returns>
+    public static async Task<bool> DecideAndAppendAsync<TAggregate>(this IDocumentSession session, Guid streamId, Func<TAggregate?, Task<object?>> decide, CancellationToken cancellationToken)
+        where TAggregate : class
     {
-        if (await session.Events.FetchStreamStateAsync(streamId, cancellationToken) is not null) return false;
+        var stream = await session.Events.FetchForWriting<TAggregate>(streamId, cancellationToken);
+        if (await decide(stream.Aggregate) is not { } decided) return false;
+        stream.AppendOne(decided);
         session.KeepTraceContext();
-        await append();
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (Exception exception) when (IsStreamCollision(exception))
-        {
-            return false;
-        }
+        await session.SaveChangesAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>True when saving failed because a stream with that id already exists: the work was already done.</summary>

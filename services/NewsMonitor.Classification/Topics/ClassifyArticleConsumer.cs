@@ -16,13 +16,12 @@ public sealed class ClassifyArticleConsumer(IDocumentSession session, TopicClass
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        var stream = await session.Events.FetchForWriting<ArticleTopics>(article.ArticleId, context.CancellationToken);
-        var existing = stream.Aggregate;
-        if (existing is not null && existing.ModelVersion == classifier.Version) return;
-        var verdict = classifier.Classify(article.Title, article.Body);
-        var replaces = existing is null ? null : new SupersededClassification(existing.Labels, existing.ModelVersion, existing.BucketAt ?? existing.ClassifiedAt);
-        stream.AppendOne(new ArticleTopicsAssigned(article.ArticleId, verdict.Assigned, verdict.ModelVersion, clock.GetUtcNow(), verdict.Scores, article.ReceivedAt, replaces));
-        session.KeepTraceContext();
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.DecideAndAppendAsync<ArticleTopics>(article.ArticleId, existing =>
+        {
+            if (existing is not null && existing.ModelVersion == classifier.Version) return Task.FromResult<object?>(null);
+            var verdict = classifier.Classify(article.Title, article.Body);
+            var replaces = existing is null ? null : new SupersededClassification(existing.Labels, existing.ModelVersion, existing.BucketAt ?? existing.ClassifiedAt);
+            return Task.FromResult<object?>(new ArticleTopicsAssigned(article.ArticleId, verdict.Assigned, verdict.ModelVersion, clock.GetUtcNow(), verdict.Scores, article.ReceivedAt, replaces));
+        }, context.CancellationToken);
     }
 }

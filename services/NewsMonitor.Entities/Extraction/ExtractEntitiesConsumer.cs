@@ -18,13 +18,12 @@ public sealed class ExtractEntitiesConsumer(IDocumentSession session, EntityDire
     public async Task Consume(ConsumeContext<ArticleReceived> context)
     {
         var article = context.Message;
-        var stream = await session.Events.FetchForWriting<ArticleEntities>(article.ArticleId, context.CancellationToken);
-        if (stream.Aggregate?.Extracted == true) return;
-        var recognizer = await directory.CurrentAsync(session, context.CancellationToken);
-        // Offsets index the body (api.md), so the body is what is read.
-        var entities = recognizer.Extract(article.Body);
-        stream.AppendOne(new ArticleEntitiesExtracted(article.ArticleId, entities, EntityRecognizer.Version, clock.GetUtcNow(), stream.Aggregate?.Topics));
-        session.KeepTraceContext();
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.DecideAndAppendAsync<ArticleEntities>(article.ArticleId, async known =>
+        {
+            if (known?.Extracted == true) return null;
+            var recognizer = await directory.CurrentAsync(session, context.CancellationToken);
+            // Offsets index the body (api.md), so the body is what is read.
+            return new ArticleEntitiesExtracted(article.ArticleId, recognizer.Extract(article.Body), EntityRecognizer.Version, clock.GetUtcNow(), known?.Topics);
+        }, context.CancellationToken);
     }
 }

@@ -15,11 +15,9 @@ public sealed class NoteTopicsConsumer(IDocumentSession session, TimeProvider cl
     public async Task Consume(ConsumeContext<ArticleClassified> context)
     {
         var classified = context.Message;
-        var stream = await session.Events.FetchForWriting<ArticleEntities>(classified.ArticleId, context.CancellationToken);
-        if (stream.Aggregate?.Topics is not null) return;
-        var labels = classified.Topics.Select(topic => topic.Label).Distinct(StringComparer.Ordinal).ToArray();
-        stream.AppendOne(new ArticleTopicsNoted(classified.ArticleId, labels, stream.Aggregate?.EntityIds ?? [], clock.GetUtcNow()));
-        session.KeepTraceContext();
-        await session.SaveChangesAsync(context.CancellationToken);
+        await session.DecideAndAppendAsync<ArticleEntities>(classified.ArticleId, known => Task.FromResult<object?>(known?.Topics is not null
+            ? null
+            : new ArticleTopicsNoted(classified.ArticleId, classified.Topics.Select(topic => topic.Label).Distinct(StringComparer.Ordinal).ToArray(), known?.EntityIds ?? [], clock.GetUtcNow())),
+            context.CancellationToken);
     }
 }

@@ -191,18 +191,11 @@ public sealed class EntityRecognizer
         for (var s = 0; s < sentences.Count; s++)
         {
             var offset = sentences[s].Start;
-            var sentenceTags = tags[s];
-            var i = 0;
-            while (i < sentenceTags.Length)
+            foreach (var (first, end, type) in BioTags.Spans(tags[s]))
             {
-                if (!sentenceTags[i].StartsWith("B-", StringComparison.Ordinal)) { i++; continue; }
-                var type = sentenceTags[i][2..];
-                var end = i + 1;
-                while (end < sentenceTags.Length && sentenceTags[end] == "I-" + type) end++;
                 // Spans start at a word: a tagged bracket or quote is not a name.
-                if (type != "MISC" && tokens[offset + i].Kind == TokenKind.Word)
-                    yield return (offset + i, offset + end - 1, type == "PERS" ? "PERSON" : type);
-                i = end;
+                if (type != "MISC" && tokens[offset + first].Kind == TokenKind.Word)
+                    yield return (offset + first, offset + end - 1, type == "PERS" ? "PERSON" : type);
             }
         }
     }

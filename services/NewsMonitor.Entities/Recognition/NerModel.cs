@@ -51,13 +51,7 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
 
     private static Dictionary<string, string> MemoryExcept(Dictionary<string, Dictionary<string, int>> totals, TaggerWord[] words, string[] tags)
     {
-        var own = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        for (var i = 0; i < words.Length; i++)
-        {
-            if (!Counted(words[i])) continue;
-            if (!own.TryGetValue(words[i].LexicalKey, out var byTag)) own[words[i].LexicalKey] = byTag = new(StringComparer.Ordinal);
-            byTag[tags[i]] = byTag.GetValueOrDefault(tags[i]) + 1;
-        }
+        var own = Count([words], [tags], 0, 0, -1);
         var memory = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var word in words)
         {

@@ -1,3 +1,5 @@
+using NewsMonitor.Entities.Recognition;
+
 namespace NewsMonitor.Evaluation;
 
 /// <summary>A CoNLL file of <c>token TAG</c> lines, sentences separated by blank lines.</summary>
@@ -33,31 +35,6 @@ internal static class Conll
             tags.Clear();
         }
     }
-
-    /// <summary>Entity spans (start, end exclusive, type) of a BIO sequence, read as conlleval does.</summary>
-    public static List<(int Start, int End, string Type)> Spans(IReadOnlyList<string> tags)
-    {
-        var spans = new List<(int, int, string)>();
-        var start = -1;
-        string? type = null;
-        for (var i = 0; i <= tags.Count; i++)
-        {
-            var tag = i < tags.Count ? tags[i] : "O";
-            var tagType = tag.Length > 2 ? tag[2..] : null;
-            var begins = tag.StartsWith("B-", StringComparison.Ordinal) || (tag.StartsWith("I-", StringComparison.Ordinal) && tagType != type);
-            if (type is not null && (tag == "O" || begins))
-            {
-                spans.Add((start, i, type));
-                type = null;
-            }
-            if (begins)
-            {
-                start = i;
-                type = tagType;
-            }
-        }
-        return spans;
-    }
 }
 
 /// <summary>Precision, recall and F1 per type and micro-averaged, at entity level (exact span and type).</summary>
@@ -67,8 +44,8 @@ internal sealed class EntityScore
 
     public void Add(IReadOnlyList<string> gold, IReadOnlyList<string> predicted)
     {
-        var goldSpans = Conll.Spans(gold);
-        var predictedSpans = Conll.Spans(predicted).ToHashSet();
+        var goldSpans = BioTags.Spans(gold);
+        var predictedSpans = BioTags.Spans(predicted).ToHashSet();
         foreach (var span in goldSpans) Bump(span.Type, correct: predictedSpans.Contains(span) ? 1 : 0, predicted: 0, gold: 1);
         foreach (var span in predictedSpans) Bump(span.Type, 0, 1, 0);
     }

@@ -70,8 +70,8 @@ internal static class Ner
         foreach (var ((words, tags), predicted) in sentences.Zip(tagged))
         {
             score.Add(tags, predicted);
-            var found = Conll.Spans(predicted).ToHashSet();
-            foreach (var span in Conll.Spans(tags).Where(span => !found.Contains(span)))
+            var found = BioTags.Spans(predicted).ToHashSet();
+            foreach (var span in BioTags.Spans(tags).Where(span => !found.Contains(span)))
                 errors.Add($"missed {span.Type}: {string.Join(' ', words[span.Start..span.End].Select(w => w.Key))} | got {string.Join(' ', predicted[span.Start..span.End])} | before {(span.Start > 0 ? words[span.Start - 1].Key : "")}");
         }
         watch.Stop();

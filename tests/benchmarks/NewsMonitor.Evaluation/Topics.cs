@@ -26,12 +26,8 @@ internal static class Topics
 
         // The model: its best label among the dataset's, mapped back.
         var watch = Stopwatch.StartNew();
-        var columns = datasetLabels.Select(label => model.Labels.ToList().IndexOf(mapping[label])).ToArray();
-        var predicted = testFeatures.Select(x =>
-        {
-            var probabilities = model.Probabilities(x);
-            return datasetLabels[Enumerable.Range(0, columns.Length).MaxBy(i => columns[i] < 0 ? -1 : probabilities[columns[i]])];
-        }).ToList();
+        var candidates = datasetLabels.Select(label => mapping[label]).ToArray();
+        var predicted = testFeatures.Select(x => datasetLabels[Array.IndexOf(candidates, BestAmong(model, x, candidates))]).ToList();
         watch.Stop();
         var (macro, accuracy) = Report($"model {model.Version} ({watch.Elapsed.TotalMilliseconds:0} ms)", predicted);
         Console.WriteLine($"macro-f1 {macro:0.0000} accuracy {accuracy:0.0000}");
@@ -42,14 +38,8 @@ internal static class Topics
             Console.WriteLine(title);
             Console.WriteLine($"  {"label",-28} {"precision",9} {"recall",7} {"f1",7} {"gold",5}");
             var f1s = new List<double>();
-            foreach (var label in datasetLabels)
+            foreach (var (label, p, r, f, gold) in PerLabel(test.Select(row => row.Label).ToList(), predictions, datasetLabels))
             {
-                var tp = test.Where((row, i) => row.Label == label && predictions[i] == label).Count();
-                var found = predictions.Count(p => p == label);
-                var gold = test.Count(row => row.Label == label);
-                var p = found == 0 ? 0 : (double)tp / found;
-                var r = gold == 0 ? 0 : (double)tp / gold;
-                var f = p + r == 0 ? 0 : 2 * p * r / (p + r);
                 f1s.Add(f);
                 Console.WriteLine($"  {label,-28} {p,9:0.0000} {r,7:0.0000} {f,7:0.0000} {gold,5}");
             }
@@ -92,27 +82,34 @@ internal static class Topics
 
     public const string Version = "linear-1";
 
+    // The model's most probable label among the candidates (taxonomy labels of one dataset); labels it lacks never win.
+    private static string BestAmong(LinearTopicModel model, FeatureVector x, IReadOnlyList<string> candidates)
+    {
+        var probabilities = model.Probabilities(x);
+        var labels = model.Labels.ToList();
+        return candidates.MaxBy(label => labels.IndexOf(label) is var column and >= 0 ? probabilities[column] : -1)!;
+    }
+
+    // Precision, recall and F1 of each label, single-label predictions against gold.
+    private static List<(string Label, double Precision, double Recall, double F1, int Gold)> PerLabel(IReadOnlyList<string> gold, IReadOnlyList<string> predicted, IEnumerable<string> labels) =>
+        labels.Select(label =>
+        {
+            var correct = gold.Where((value, i) => value == label && predicted[i] == label).Count();
+            var found = predicted.Count(value => value == label);
+            var expected = gold.Count(value => value == label);
+            var precision = found == 0 ? 0 : (double)correct / found;
+            var recall = expected == 0 ? 0 : (double)correct / expected;
+            return (label, precision, recall, precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall), expected);
+        }).ToList();
+
     private static (double Asnd, double Sib) DevMacroF1(LinearTopicModel model, List<(string Format, FeatureVector X, string Label)> dev)
     {
         double Score(string format)
         {
             var taxonomy = TopicData.Mapping(format).Values.ToArray();
-            var columns = taxonomy.Select(label => model.Labels.ToList().IndexOf(label)).ToArray();
             var rows = dev.Where(row => row.Format == format).ToList();
-            var predicted = rows.Select(row =>
-            {
-                var p = model.Probabilities(row.X);
-                return taxonomy[Enumerable.Range(0, columns.Length).MaxBy(i => p[columns[i]])];
-            }).ToList();
-            return taxonomy.Average(label =>
-            {
-                var tp = rows.Where((row, i) => row.Label == label && predicted[i] == label).Count();
-                var found = predicted.Count(p => p == label);
-                var gold = rows.Count(row => row.Label == label);
-                var precision = found == 0 ? 0 : (double)tp / found;
-                var recall = gold == 0 ? 0 : (double)tp / gold;
-                return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-            });
+            var predicted = rows.Select(row => BestAmong(model, row.X, taxonomy)).ToList();
+            return PerLabel(rows.Select(row => row.Label).ToList(), predicted, taxonomy).Average(score => score.F1);
         }
         return (Score("asnd"), Score("sib200"));
     }

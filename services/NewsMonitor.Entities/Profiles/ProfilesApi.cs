@@ -63,14 +63,22 @@ public static class ProfilesApi
 
         var combined = ProfileView.Combine(target, canonical, profiles, catalog);
         var partnerIds = combined.CoMentioned.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Take(10).ToList();
-        var partners = (await session.LoadManyAsync<EntityProfile>(cancellationToken, partnerIds.Select(pair => pair.Key))).ToDictionary(profile => profile.Id, StringComparer.Ordinal);
+        var nameOf = await NamesAsync(session, catalog, partnerIds.Select(pair => pair.Key), cancellationToken);
         var coMentioned = partnerIds.Select(pair =>
         {
-            var (name, type) = catalog.Entities.TryGetValue(pair.Key, out var known) ? (known.Name, known.Type)
-                : partners.TryGetValue(pair.Key, out var partner) ? (partner.Name, partner.Type) : (pair.Key, "");
+            var (name, type) = nameOf(pair.Key);
             return new CoMentionView(pair.Key, type, name, pair.Value);
         }).ToList();
         return TypedResults.Ok(combined.ToView(catalog.AliasesOf(target), coMentioned, mergedFrom));
+    }
+
+    // Name and type of entities by id: the catalog's for curated ones, the profile's for the rest (id and "" if neither).
+    private static async Task<Func<string, (string Name, string Type)>> NamesAsync(IQuerySession session, EntityCatalog catalog, IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        var profiles = (await session.LoadManyAsync<EntityProfile>(cancellationToken, ids.Where(id => !catalog.Entities.ContainsKey(id))))
+            .ToDictionary(profile => profile.Id, StringComparer.Ordinal);
+        return id => catalog.Entities.TryGetValue(id, out var known) ? (known.Name, known.Type)
+            : profiles.TryGetValue(id, out var profile) ? (profile.Name, profile.Type) : (id, "");
     }
 
     private static async Task<Results<Ok<TrendingView>, ProblemHttpResult>> TrendingAsync(IQuerySession session, EntityDirectory directory, TimeProvider clock, CancellationToken cancellationToken,
@@ -88,12 +96,11 @@ public static class ProfilesApi
         // Merged entities trend as one.
         foreach (var hour in hours) hour.EntityId = catalog.Resolve(hour.EntityId);
         var trends = TrendScorer.Rank(hours, now, span, baseline, Math.Max(1, minimum));
-        var profiles = (await session.LoadManyAsync<EntityProfile>(cancellationToken, trends.Take(limit * 3).Select(trend => trend.EntityId))).ToDictionary(profile => profile.Id, StringComparer.Ordinal);
+        var nameOf = await NamesAsync(session, catalog, trends.Take(limit * 3).Select(trend => trend.EntityId), cancellationToken);
         var items = trends
             .Select(trend =>
             {
-                var (name, entityType) = catalog.Entities.TryGetValue(trend.EntityId, out var known) ? (known.Name, known.Type)
-                    : profiles.TryGetValue(trend.EntityId, out var profile) ? (profile.Name, profile.Type) : (trend.EntityId, "");
+                var (name, entityType) = nameOf(trend.EntityId);
                 return new TrendView(trend.EntityId, entityType, name, trend.Mentions, trend.Articles, Math.Round(trend.Expected, 2), Math.Round(trend.Score, 3));
             })
             .Where(item => type is null || string.Equals(item.Type, type, StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,4 @@
-using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Text.Rules;
 using NewsMonitor.Contracts;
 
 namespace NewsMonitor.Alerting.Alerts;

@@ -47,10 +47,10 @@ public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIn
                 if (!AlertingArticle.DecidedNow(needs, before.Known, after.Known)) continue;
                 foreach (var hit in matcher.Match(facts))
                 {
-                    var alertId = AlertId(hit.SubscriptionId, articleId);
+                    var alertId = AlertId(hit.Id, articleId);
                     alertIds.Add(alertId);
                     session.Events.StartStream<Alert>(alertId,
-                        new AlertTriggered(alertId, hit.SubscriptionId, snapshot.Subscriptions[hit.SubscriptionId].Tenant, articleId, after.Title ?? "", hit.Matched, now));
+                        new AlertTriggered(alertId, hit.Id, snapshot.Subscriptions[hit.Id].Tenant, articleId, after.Title ?? "", hit.Matched, now));
                 }
             }
         }

@@ -1,6 +1,6 @@
 using Marten;
 using NewsMonitor.Alerting.Alerts;
-using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Text.Rules;
 using NewsMonitor.Alerting.Subscriptions;
 
 namespace NewsMonitor.Alerting.Matching;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Digests;
-using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Text.Rules;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Subscriptions;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Text.Rules;
 using NewsMonitor.Text;
 
 namespace NewsMonitor.Benchmarks;
@@ -100,12 +100,12 @@ public static class RuleMatchingLoad
             watch.Restart();
             var actual = matcher.Match(article);
             indexed.Add(watch.Elapsed.TotalMilliseconds);
-            var difference = expected.Select(hit => hit.SubscriptionId).ToHashSet();
-            difference.SymmetricExceptWith(actual.Select(hit => hit.SubscriptionId));
+            var difference = expected.Select(hit => hit.Id).ToHashSet();
+            difference.SymmetricExceptWith(actual.Select(hit => hit.Id));
             if (difference.Count > 0)
             {
-                var byId = rules.ToDictionary(rule => rule.SubscriptionId, rule => rule.Rule.Text);
-                var side = expected.Any(hit => difference.Contains(hit.SubscriptionId)) ? "only naive" : "only indexed";
+                var byId = rules.ToDictionary(rule => rule.Id, rule => rule.Rule.Text);
+                var side = expected.Any(hit => difference.Contains(hit.Id)) ? "only naive" : "only indexed";
                 throw new InvalidOperationException($"The presearcher and naive evaluation disagree ({side}) on: " + string.Join(" | ", difference.Take(5).Select(id => byId[id])) + "\nin: " + article.Text[..Math.Min(300, article.Text.Length)]);
             }
         }

@@ -1,12 +1,12 @@
 using NewsMonitor.Text;
 
-namespace NewsMonitor.Alerting.Rules;
+namespace NewsMonitor.Text.Rules;
 
-/// <summary>A rule to evaluate, keyed by its subscription.</summary>
-public sealed record RuleEntry(Guid SubscriptionId, AlertRule Rule);
+/// <summary>A rule to evaluate, keyed by what it belongs to (a subscription, an operator topic).</summary>
+public sealed record RuleEntry(Guid Id, AlertRule Rule);
 
-/// <summary>A subscription whose rule matched, and the terms and filters that made it match.</summary>
-public sealed record RuleHit(Guid SubscriptionId, IReadOnlyList<string> Matched);
+/// <summary>An entry whose rule matched, and the terms and filters that made it match.</summary>
+public sealed record RuleHit(Guid Id, IReadOnlyList<string> Matched);
 
 /// <summary>What is known of an article when rules are evaluated.</summary>
 /// <param name="Text">Title and body.</param>
@@ -128,7 +128,7 @@ public sealed class RuleMatcher
         foreach (var entry in _rules)
         {
             var leaves = new Leaves(this, article, cacheTerms: false);
-            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.SubscriptionId, entry.Rule.MatchedTerms(leaves.Holds)));
+            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.Id, entry.Rule.MatchedTerms(leaves.Holds)));
         }
         return hits;
     }
@@ -154,7 +154,7 @@ public sealed class RuleMatcher
         for (var i = from; i < to; i++)
         {
             var entry = _rules[candidates[i]];
-            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.SubscriptionId, entry.Rule.MatchedTerms(leaves.Holds)));
+            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.Id, entry.Rule.MatchedTerms(leaves.Holds)));
         }
         return hits;
     }

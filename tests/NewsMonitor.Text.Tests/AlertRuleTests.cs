@@ -1,6 +1,6 @@
-using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Text.Rules;
 
-namespace NewsMonitor.Alerting.Tests;
+namespace NewsMonitor.Text.Tests;
 
 public class AlertRuleTests
 {

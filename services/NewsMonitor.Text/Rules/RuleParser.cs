@@ -1,4 +1,4 @@
-namespace NewsMonitor.Alerting.Rules;
+namespace NewsMonitor.Text.Rules;
 
 /// <summary>
 /// Recursive-descent parser of the rule language (docs/rules.md):

@@ -1,6 +1,6 @@
-using NewsMonitor.Alerting.Rules;
+using NewsMonitor.Text.Rules;
 
-namespace NewsMonitor.Alerting.Tests;
+namespace NewsMonitor.Text.Tests;
 
 public class RuleMatcherTests
 {
@@ -31,7 +31,7 @@ public class RuleMatcherTests
     public void Only_rules_that_hold_are_hit_with_the_terms_that_made_them_hold()
     {
         var hits = Match("اجتمع قادة الناتو في لندن لبحث دعم أوكرانيا", "الناتو أوكرانيا", "الناتو NOT لندن", "روسيا OR الصين", "أوكرانيا OR روسيا");
-        Assert.Equal([1, 4], hits.Select(hit => hit.SubscriptionId.ToByteArray()[0]));
+        Assert.Equal([1, 4], hits.Select(hit => hit.Id.ToByteArray()[0]));
         Assert.Equal(["الناتو", "أوكرانيا"], hits[0].Matched);
         Assert.Equal(["أوكرانيا"], hits[1].Matched);
     }
@@ -56,7 +56,7 @@ public class RuleMatcherTests
             [("mark-rutte", "Mark Rutte", "PERSON", ["روته"])], ["defense", "international"]);
         var entries = new[] { "entity:\"Mark Rutte\"", "entity:روته", "entity:mark-rutte", "type:person", "topic:Defense", "source:reuters", "lang:ar", "lang:en", "topic:sports", "لاهاي NOT topic:defense" }
             .Select((rule, index) => new RuleEntry(new Guid(index + 1, 0, 0, new byte[8]), AlertRule.Parse(rule).Rule!)).ToList();
-        var hits = new RuleMatcher(entries).Match(facts).Select(hit => hit.SubscriptionId.ToByteArray()[0]);
+        var hits = new RuleMatcher(entries).Match(facts).Select(hit => hit.Id.ToByteArray()[0]);
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], hits);
     }
 
@@ -79,7 +79,7 @@ public class RuleMatcherTests
         foreach (var body in new[] { "قال الأمين العام للناتو إن روسيا تهدد أوكرانيا", "قمة لحلف شمال الأطلسى في واشنطن لدعم الأوكرانيين", "الدفاعات البولندية", "نص بلا صلة" })
         {
             var facts = new ArticleFacts(body, "test", "ar");
-            Assert.Equal(matcher.MatchNaively(facts).Select(h => h.SubscriptionId), matcher.Match(facts).Select(h => h.SubscriptionId));
+            Assert.Equal(matcher.MatchNaively(facts).Select(h => h.Id), matcher.Match(facts).Select(h => h.Id));
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace NewsMonitor.Alerting.Rules;
+namespace NewsMonitor.Text.Rules;
 
 /// <summary>A node of a parsed rule.</summary>
 public abstract record RuleNode;

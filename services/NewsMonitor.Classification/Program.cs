@@ -13,9 +13,11 @@ await using (var warmup = app.Services.GetRequiredService<Marten.IDocumentStore>
 {
     await warmup.LoadAsync<ArticleTopics>(Guid.Empty);
     await warmup.LoadAsync<TopicBucket>("warm-up");
+    await app.Services.GetRequiredService<OperatorTopicDirectory>().CurrentAsync(warmup, CancellationToken.None);
 }
 app.MapDefaultEndpoints();
 app.MapTopicsApi();
+app.MapOperatorTopicsApi();
 app.MapTimelineApi();
 app.Run();
 

@@ -21,12 +21,19 @@ public static class EventStoreSessions
     /// is retried and decides again on the state that won.
     /// </summary>
     /// <returns>True when an event was stored.</returns>
-    public static async Task<bool> DecideAndAppendAsync<TAggregate>(this IDocumentSession session, Guid streamId, Func<TAggregate?, Task<object?>> decide, CancellationToken cancellationToken)
+    public static Task<bool> DecideAndAppendAsync<TAggregate>(this IDocumentSession session, Guid streamId, Func<TAggregate?, Task<object?>> decide, CancellationToken cancellationToken)
+        where TAggregate : class =>
+        session.DecideAndAppendEventsAsync<TAggregate>(streamId, async aggregate => await decide(aggregate) is { } decided ? [decided] : [], cancellationToken);
+
+    /// <summary>As <see cref="DecideAndAppendAsync{TAggregate}"/>, for a decision that may append several events (none: nothing to do).</summary>
+    /// <returns>True when events were stored.</returns>
+    public static async Task<bool> DecideAndAppendEventsAsync<TAggregate>(this IDocumentSession session, Guid streamId, Func<TAggregate?, Task<IReadOnlyList<object>>> decide, CancellationToken cancellationToken)
         where TAggregate : class
     {
         var stream = await session.Events.FetchForWriting<TAggregate>(streamId, cancellationToken);
-        if (await decide(stream.Aggregate) is not { } decided) return false;
-        stream.AppendOne(decided);
+        var decided = await decide(stream.Aggregate);
+        if (decided.Count == 0) return false;
+        stream.AppendMany(decided);
         session.KeepTraceContext();
         await session.SaveChangesAsync(cancellationToken);
         return true;

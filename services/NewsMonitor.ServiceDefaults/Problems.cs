@@ -24,4 +24,17 @@ public static class Problems
     /// <summary>409: the request conflicts with the current state.</summary>
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail: detail, title: "Conflict", statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>
+    /// Checks a paged walk over a time range (<c>from</c>, <c>to</c> inclusive, either open; <c>limit</c> items per page):
+    /// the problem to answer, or null and the range's bounds.
+    /// </summary>
+    public static ProblemHttpResult? CheckPagedRange(DateTimeOffset? from, DateTimeOffset? to, int limit, int maxLimit, out DateTimeOffset start, out DateTimeOffset end)
+    {
+        start = from ?? DateTimeOffset.MinValue;
+        end = to ?? DateTimeOffset.MaxValue;
+        if (limit < 1 || limit > maxLimit)
+            return BadRequest("Invalid limit", $"limit is the page size, 1 to {maxLimit:N0}.", new Dictionary<string, string[]> { ["limit"] = [$"1..{maxLimit}"] });
+        return start > end ? BadRequest("Invalid range", "from must not be after to.", new Dictionary<string, string[]> { ["from"] = ["after to"] }) : null;
+    }
 }

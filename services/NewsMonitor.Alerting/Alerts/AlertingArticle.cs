@@ -1,5 +1,6 @@
 using NewsMonitor.Text.Rules;
 using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Alerts;
 
@@ -63,11 +64,7 @@ public sealed record AlertingArticle(
     public AlertingArticle Apply(ArticleEvaluated evaluated) => this;
 
     /// <summary>The facts in the form rules are matched against.</summary>
-    public ArticleFacts ToFacts() => new(
-        (Title ?? "") + "\n" + (Body ?? ""), Source, Language,
-        Entities?.Select(entity => (entity.Id, entity.Name, entity.Type,
-            (IReadOnlyList<string>)entity.Mentions.Select(mention => mention.Text).Concat(entity.Aliases ?? []).ToList())).ToList(),
-        Topics);
+    public ArticleFacts ToFacts() => RuleFacts.Of(Title, Body, Source, Language, Entities, Topics);
 
     /// <summary>The facts a rule needs before it can be decided: always the text, plus entities or topics for those filters.</summary>
     public static ArticleFactKinds Needs(AlertRule rule) => ArticleFactKinds.Text

@@ -22,8 +22,9 @@ public static class TimelineApi
     {
         if (bucket is not ("hour" or "day"))
             return Problems.BadRequest("Invalid bucket", $"bucket '{bucket}' must be hour or day.", new Dictionary<string, string[]> { ["bucket"] = ["hour or day"] });
-        if (label != TopicLexicon.Unknown && lexicon.Topics.All(topic => topic.Label != label))
-            return Problems.NotFound($"No topic '{label}' in the taxonomy (GET /api/v1/topics).");
+        if (label != TopicLexicon.Unknown && lexicon.Topics.All(topic => topic.Label != label)
+            && !(await OperatorTopicDirectory.LoadSetAsync(session, cancellationToken)).Topics.ContainsKey(label))
+            return Problems.NotFound($"No topic '{label}' in the taxonomy or among operator topics, past or present (GET /api/v1/topics).");
         var step = bucket == "day" ? TimeSpan.FromDays(1) : TimeSpan.FromHours(1);
         var end = TopicBucket.StartOf(to ?? clock.GetUtcNow(), bucket);
         var start = TopicBucket.StartOf(from ?? end - step * (bucket == "day" ? 29 : 47), bucket);

@@ -42,8 +42,13 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
                 if (!scores.ContainsKey(label)) scores[label] = score;
             }
         }
-        var ranked = scores.Select(pair => new TopicScore(pair.Key, pair.Value))
-            .OrderByDescending(score => score.Score).ThenBy(score => score.Label, StringComparer.Ordinal).ToList();
+        return FromScores(scores.Select(pair => new TopicScore(pair.Key, pair.Value)).ToList());
+    }
+
+    /// <summary>The verdict this classifier gives for <paramref name="scores"/> (every label's score, as <see cref="Classify"/> computed them).</summary>
+    public TopicVerdict FromScores(IReadOnlyList<TopicScore> scores)
+    {
+        var ranked = scores.OrderByDescending(score => score.Score).ThenBy(score => score.Label, StringComparer.Ordinal).ToList();
         var assigned = ranked.Where(score => score.Score >= Threshold).ToList();
         if (assigned.Count == 0) assigned.Add(new TopicScore(TopicLexicon.Unknown, Math.Round(1 - (ranked.Count == 0 ? 0 : ranked[0].Score), 4)));
         return new TopicVerdict(assigned, ranked, Version);

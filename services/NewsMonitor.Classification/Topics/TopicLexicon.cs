@@ -38,25 +38,6 @@ public sealed class TopicLexicon
     /// <summary>The lexicon with the built-in taxonomy.</summary>
     public static TopicLexicon BuiltIn { get; } = new(BuiltInTopics.All);
 
-    /// <summary>Scores every label with at least one cue; assigned labels first, best first.</summary>
-    public IReadOnlyList<TopicScore> Classify(string title, string body)
-    {
-        var weights = Weights(title, body);
-
-        // Saturating score: 1 cue ≈ 0.25, 3 ≈ 0.5, 9 ≈ 0.75. Long texts need more evidence than a headline.
-        var assigned = weights
-            .Select(pair => new TopicScore(pair.Key, Math.Round(pair.Value / (pair.Value + 3.0), 4)))
-            .Where(score => score.Score >= Threshold)
-            .OrderByDescending(score => score.Score).ThenBy(score => score.Label, StringComparer.Ordinal)
-            .ToList();
-        if (assigned.Count == 0)
-        {
-            var best = weights.Count == 0 ? 0 : weights.Values.Max() / (weights.Values.Max() + 3.0);
-            assigned.Add(new TopicScore(Unknown, Math.Round(1 - best, 4)));
-        }
-        return assigned;
-    }
-
     /// <summary>Score of every label with at least one cue (1 cue ≈ 0.25, 3 ≈ 0.5, 9 ≈ 0.75).</summary>
     public Dictionary<string, double> Scores(string title, string body) =>
         Weights(title, body).ToDictionary(pair => pair.Key, pair => Math.Round(pair.Value / (pair.Value + 3.0), 4), StringComparer.Ordinal);

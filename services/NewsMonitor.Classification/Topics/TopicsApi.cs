@@ -13,18 +13,25 @@ public static class TopicsApi
     {
         app.MapGet("/api/v1/articles/{id:guid}/topics", GetArticleTopicsAsync);
         var topics = app.MapGroup("/api/v1/topics");
-        topics.MapGet("/", (TopicLexicon lexicon) => TypedResults.Ok(new TaxonomyView(
-            lexicon.Topics.Select(topic => new TopicView(topic.Label, topic.Description, "built-in")).ToList())));
+        topics.MapGet("/", GetTaxonomyAsync);
         topics.MapGet("/{label}/articles", GetArticlesAsync);
         return app;
+    }
+
+    private static async Task<Ok<TaxonomyView>> GetTaxonomyAsync(TopicLexicon lexicon, IQuerySession session, CancellationToken cancellationToken)
+    {
+        var operatorTopics = (await OperatorTopicDirectory.LoadSetAsync(session, cancellationToken)).Active;
+        return TypedResults.Ok(new TaxonomyView(
+            [.. lexicon.Topics.Select(topic => new TopicView(topic.Label, topic.Description, "built-in")),
+             .. operatorTopics.Select(topic => new TopicView(topic.Label, topic.Description ?? "", "operator", topic.Rule))]));
     }
 
     private static async Task<Results<Ok<ArticleTopicsView>, ProblemHttpResult>> GetArticleTopicsAsync(Guid id, IQuerySession session, CancellationToken cancellationToken)
     {
         var topics = await session.LoadAsync<ArticleTopics>(id, cancellationToken);
-        return topics is null
+        return topics is not { IsClassified: true }
             ? Problems.NotFound($"Article {id} has no topics yet: it is unknown or still being processed.", new Dictionary<string, object?> { ["complete"] = false })
-            : TypedResults.Ok(new ArticleTopicsView(id, topics.Topics, topics.ModelVersion, topics.ClassifiedAt, true, topics.Scores ?? topics.Topics));
+            : TypedResults.Ok(new ArticleTopicsView(id, topics.Topics, topics.ModelVersion, topics.ClassifiedAt, true, topics.Scores ?? topics.Topics, topics.OperatorTopics ?? []));
     }
 
     private static async Task<Ok<TopicArticlesView>> GetArticlesAsync(string label, IQuerySession session, CancellationToken cancellationToken, int limit = 50)
@@ -41,11 +48,15 @@ public static class TopicsApi
 }
 
 /// <summary>Answer of <c>GET /api/v1/articles/{id}/topics</c>.</summary>
-/// <remarks><c>Topics</c> are the assigned labels; <c>Scores</c> every label's calibrated score, best first.</remarks>
-public sealed record ArticleTopicsView(Guid ArticleId, IReadOnlyList<TopicScore> Topics, string ModelVersion, DateTimeOffset ClassifiedAt, bool Complete, IReadOnlyList<TopicScore> Scores);
+/// <remarks>
+/// <c>Topics</c> are the assigned labels (operator topics with score 1); <c>Scores</c> every model label's calibrated score,
+/// best first; <c>OperatorTopics</c> the operator topics assigned and the terms and filters that matched.
+/// </remarks>
+public sealed record ArticleTopicsView(Guid ArticleId, IReadOnlyList<TopicScore> Topics, string ModelVersion, DateTimeOffset ClassifiedAt, bool Complete, IReadOnlyList<TopicScore> Scores,
+    IReadOnlyList<OperatorTopicMatch> OperatorTopics);
 
-/// <summary>One label of the taxonomy.</summary>
-public sealed record TopicView(string Label, string Description, string Kind);
+/// <summary>One label of the taxonomy: <c>built-in</c> (the model's) or <c>operator</c> (defined by <c>Rule</c>).</summary>
+public sealed record TopicView(string Label, string Description, string Kind, string? Rule = null);
 
 /// <summary>Answer of <c>GET /api/v1/topics</c>.</summary>
 public sealed record TaxonomyView(IReadOnlyList<TopicView> Topics);

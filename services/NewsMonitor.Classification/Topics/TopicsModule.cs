@@ -4,7 +4,7 @@ using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Classification.Topics;
 
-/// <summary>Registers topic classification: event store, relay, consumer, lexicon.</summary>
+/// <summary>Registers topic classification: event store, relay, consumers, model, operator topics.</summary>
 public static class TopicsModule
 {
     /// <summary>Adds everything the topics feature needs.</summary>
@@ -13,13 +13,25 @@ public static class TopicsModule
         builder.AddEventStore("classification", options =>
             {
                 options.Projections.Snapshot<ArticleTopics>(SnapshotLifecycle.Inline);
-                options.Schema.For<ArticleTopics>().Index(article => article.ClassifiedAt);
+                options.Schema.For<ArticleTopics>().Index(article => article.ClassifiedAt).Index(article => article.BucketAt);
                 options.Events.AddEventType<ArticleTopicsAssigned>();
+                options.Events.AddEventType<ArticleTextNoted>();
+                options.Events.AddEventType<ArticleEntitiesNoted>();
+                options.Projections.Snapshot<OperatorTopicSet>(SnapshotLifecycle.Inline);
+                options.Events.AddEventType<OperatorTopicDefined>();
+                options.Events.AddEventType<OperatorTopicRedefined>();
+                options.Events.AddEventType<OperatorTopicRetired>();
                 options.Projections.Add<NewsMonitor.Classification.Timelines.TopicBucketProjection>(ProjectionLifecycle.Async);
                 options.Schema.For<NewsMonitor.Classification.Timelines.TopicBucket>().Index(found => found.Start);
             })
             .AddSubscriptionWithServices<ClassificationRelay>(ServiceLifetime.Singleton);
-        builder.AddMessaging("classification", bus => bus.AddConsumer<ClassifyArticleConsumer>());
+        builder.AddMessaging("classification", bus =>
+        {
+            bus.AddConsumer<ClassifyArticleConsumer>();
+            bus.AddConsumer<NoteEntitiesConsumer>();
+        });
+        builder.Services.AddScoped<ArticleFactNoter>();
+        builder.Services.AddSingleton<OperatorTopicDirectory>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(TopicLexicon.BuiltIn);
         builder.Services.AddSingleton(_ => TopicClassifier.BuiltIn);

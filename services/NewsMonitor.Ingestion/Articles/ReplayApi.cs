@@ -25,11 +25,7 @@ public static class ReplayApi
         DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 1_000)
     {
         if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators replay articles.");
-        if (limit is < 1 or > 10_000)
-            return Problems.BadRequest("Invalid limit", "limit is the page size, 1 to 10,000.", new Dictionary<string, string[]> { ["limit"] = ["1..10000"] });
-        var start = from ?? DateTimeOffset.MinValue;
-        var end = to ?? DateTimeOffset.MaxValue;
-        if (start > end) return Problems.BadRequest("Invalid range", "from must not be after to.", new Dictionary<string, string[]> { ["from"] = ["after to"] });
+        if (Problems.CheckPagedRange(from, to, limit, 10_000, out var start, out var end) is { } problem) return problem;
 
         var articles = await session.Query<Article>()
             .Where(article => article.ReceivedAt >= start && article.ReceivedAt <= end)

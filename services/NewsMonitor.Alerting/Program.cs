@@ -8,6 +8,7 @@ builder.AddAlerting();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.AcceptOnlyFromGateway();
 app.MapSubscriptionsApi();
 app.MapAlertsApi();
 app.MapAlertStreamApi();

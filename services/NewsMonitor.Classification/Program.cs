@@ -16,6 +16,7 @@ await using (var warmup = app.Services.GetRequiredService<Marten.IDocumentStore>
     await app.Services.GetRequiredService<OperatorTopicDirectory>().CurrentAsync(warmup, CancellationToken.None);
 }
 app.MapDefaultEndpoints();
+app.AcceptOnlyFromGateway();
 app.MapTopicsApi();
 app.MapOperatorTopicsApi();
 app.MapTimelineApi();

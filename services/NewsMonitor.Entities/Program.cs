@@ -19,6 +19,7 @@ await using (var warmup = app.Services.GetRequiredService<Marten.IDocumentStore>
     await warmup.LoadAsync<EntityMentionHour>("warm-up");
 }
 app.MapDefaultEndpoints();
+app.AcceptOnlyFromGateway();
 app.MapEntitiesApi();
 app.MapProfilesApi();
 app.MapCatalogApi();

@@ -7,6 +7,7 @@ builder.AddArticles();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.AcceptOnlyFromGateway();
 app.MapArticlesApi();
 app.MapReplayApi();
 app.Run();

@@ -13,6 +13,8 @@ public sealed class RunningSystem : IAsyncLifetime
 {
     public const string OperatorKey = "e2e-operator-key-0123456789abcdef";
 
+    public const string InternalKey = "e2e-internal-credential-0123456789";
+
     private static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting"];
     private readonly string _prefix = TestInfrastructure.UniqueName("e2e");
     private readonly List<Process> _processes = [];
@@ -23,6 +25,9 @@ public sealed class RunningSystem : IAsyncLifetime
 
     /// <summary>Client of the gateway without any key.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>Where a service listens (on loopback), to show it refuses requests that bypass the gateway.</summary>
+    public Uri ServiceAddress(string service) => new($"http://127.0.0.1:{_ports[service]}");
 
     /// <summary>Schema of one service in this run.</summary>
     public string SchemaOf(string service) => $"{_prefix}_{service.ToLowerInvariant()}";
@@ -58,6 +63,7 @@ public sealed class RunningSystem : IAsyncLifetime
         start.Environment["RabbitMq__Username"] = TestInfrastructure.RabbitUser;
         start.Environment["RabbitMq__Password"] = TestInfrastructure.RabbitPassword;
         start.Environment["NEWSMONITOR_ADMIN_KEY"] = OperatorKey;
+        start.Environment["NEWSMONITOR_INTERNAL_KEY"] = InternalKey;
         foreach (var service in Services) start.Environment[$"Services__{service}"] = $"http://127.0.0.1:{_ports[service]}";
         var process = Process.Start(start)!;
         // Drain the output so a chatty process never blocks on a full pipe.

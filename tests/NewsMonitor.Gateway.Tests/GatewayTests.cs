@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using NewsMonitor.Testing;
 
 namespace NewsMonitor.Gateway.Tests;
 
@@ -11,30 +13,50 @@ public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string OperatorKey = "test-operator-key-0123456789";
 
+    public const string InternalKey = "internal-test-credential-42";
+
+    private readonly List<string> _schemas = [];
+
     public List<EchoService> Services { get; } = [];
 
     public WebApplicationFactory<Program> Gateway { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Every line the gateway logged, to show no key is ever written there.</summary>
+    public CapturedLogs Logs { get; } = new();
+
+    public IReadOnlyDictionary<string, string> Addresses => Services.ToDictionary(service => service.Name, service => service.Address);
+
     public async ValueTask InitializeAsync()
     {
         foreach (var name in new[] { "Ingestion", "Classification", "Entities", "Alerting" }) Services.Add(await EchoService.StartAsync(name));
-        Gateway = CreateGateway(Services.ToDictionary(service => service.Name, service => service.Address));
+        Gateway = CreateGateway(Addresses, logs: Logs);
         Client = Gateway.CreateClient();
     }
 
-    public static WebApplicationFactory<Program> CreateGateway(IReadOnlyDictionary<string, string> addresses) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+    /// <summary>A gateway in front of <paramref name="addresses"/>, with its key store in a schema of its own.</summary>
+    public WebApplicationFactory<Program> CreateGateway(IReadOnlyDictionary<string, string> addresses, IReadOnlyDictionary<string, string>? settings = null, CapturedLogs? logs = null)
+    {
+        var schema = TestInfrastructure.UniqueName("gw");
+        _schemas.Add(schema);
+        return new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("NEWSMONITOR_ADMIN_KEY", OperatorKey);
+            builder.UseSetting("NEWSMONITOR_INTERNAL_KEY", InternalKey);
+            builder.UseSetting("ConnectionStrings:Postgres", TestInfrastructure.Postgres);
+            builder.UseSetting("NewsMonitor:Schema", schema);
             foreach (var (name, address) in addresses) builder.UseSetting($"Services:{name}", address);
+            foreach (var (name, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(name, value);
+            if (logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         });
+    }
 
     public async ValueTask DisposeAsync()
     {
         await Gateway.DisposeAsync();
         foreach (var service in Services) await service.DisposeAsync();
+        await TestInfrastructure.DropSchemasAsync([.. _schemas]);
     }
 }
 
@@ -80,6 +102,8 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Equal("operator", headers.GetProperty("x-newsmonitor-role").GetString());
         Assert.Equal("default", headers.GetProperty("x-newsmonitor-tenant").GetString());
         Assert.False(headers.TryGetProperty("x-api-key", out _));
+        // The internal credential tells the service the request came through the gateway.
+        Assert.Equal(GatewayFixture.InternalKey, headers.GetProperty("x-newsmonitor-gateway").GetString());
     }
 
     [Theory]
@@ -108,7 +132,7 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     {
         var addresses = fixture.Services.ToDictionary(service => service.Name, service => service.Address);
         addresses["Entities"] = "http://127.0.0.1:1"; // nothing listens on port 1
-        await using var gateway = GatewayFixture.CreateGateway(addresses);
+        await using var gateway = fixture.CreateGateway(addresses);
         var response = await gateway.CreateClient().GetAsync("/health", TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
 

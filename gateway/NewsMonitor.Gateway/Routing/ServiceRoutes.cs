@@ -42,6 +42,7 @@ public static class ServiceRoutes
             },
         }).ToList();
 
+        var internalKey = GatewayCredential.KeyFrom(builder.Configuration);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
             .AddTransforms(context =>
@@ -49,14 +50,17 @@ public static class ServiceRoutes
                 // Identity headers are the gateway's to set: whatever a client sent is dropped, and the key stays here.
                 context.AddRequestHeaderRemove(Caller.RoleHeader);
                 context.AddRequestHeaderRemove(Caller.TenantHeader);
+                context.AddRequestHeaderRemove(GatewayCredential.Header);
                 context.AddRequestHeaderRemove(ApiKeys.Header);
                 context.AddRequestTransform(transform =>
                 {
-                    if (transform.HttpContext.Items[ApiKeys.CallerItem] is Caller caller)
+                    if (ApiKeysExtensions.KeyOf(transform.HttpContext) is { } key)
                     {
-                        transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.RoleHeader, caller.Role);
-                        transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.TenantHeader, caller.Tenant);
+                        transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.RoleHeader, key.Caller.Role);
+                        transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.TenantHeader, key.Caller.Tenant);
                     }
+                    // Services trust the identity headers only beside the shared internal credential.
+                    if (internalKey is not null) transform.ProxyRequest.Headers.TryAddWithoutValidation(GatewayCredential.Header, internalKey);
                     return ValueTask.CompletedTask;
                 });
             });

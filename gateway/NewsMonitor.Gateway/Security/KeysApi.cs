@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Gateway.Security;
+
+/// <summary><c>/api/v1/keys</c> (operators): issue a key (its secret is shown once), list keys, revoke one. Each change is an event.</summary>
+public static partial class KeysApi
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/api/v1/keys");
+        keys.MapPost("/", IssueAsync);
+        keys.MapGet("/", ListAsync);
+        keys.MapDelete("/{id:guid}", RevokeAsync);
+        return app;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex TenantPattern();
+
+    private static async Task<Results<Created<IssuedKeyView>, ProblemHttpResult>> IssueAsync(IssueKeyRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (ApiKeysExtensions.KeyOf(http)?.Caller.IsOperator != true) return Problems.Forbidden("Only operators issue keys.");
+        var errors = new Dictionary<string, string[]>();
+        var role = request?.Role?.Trim().ToLowerInvariant();
+        if (role is null || !ApiKeyRecord.Roles.Contains(role)) errors["role"] = ["required: operator, integrator or subscriber"];
+        var name = request?.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100) errors["name"] = ["required: 1 to 100 characters saying whose key it is"];
+        var tenant = string.IsNullOrWhiteSpace(request?.Tenant) ? Caller.DefaultTenant : request.Tenant.Trim();
+        if (!TenantPattern().IsMatch(tenant)) errors["tenant"] = ["lower-case letters, digits, '-' and '_', 1 to 64 characters"];
+        if (errors.Count > 0) return Problems.BadRequest("Invalid key request", string.Join("; ", errors.Select(error => $"{error.Key}: {error.Value[0]}")), errors);
+
+        var secret = ApiKeyRecord.NewSecret();
+        var issued = new ApiKeyIssued(Guid.NewGuid(), name!, role!, tenant, ApiKeyRecord.HashOf(secret), ApiKeyRecord.PrefixOf(secret), clock.GetUtcNow());
+        session.Events.StartStream<ApiKeyRecord>(issued.KeyId, issued);
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/keys/{issued.KeyId}", new IssuedKeyView(issued.KeyId, secret, issued.Name, issued.Role, issued.Tenant, issued.Prefix, issued.At));
+    }
+
+    private static async Task<Results<Ok<KeyListView>, ProblemHttpResult>> ListAsync(HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    {
+        if (ApiKeysExtensions.KeyOf(http)?.Caller.IsOperator != true) return Problems.Forbidden("Only operators list keys.");
+        var keys = await session.Query<ApiKeyRecord>().OrderBy(key => key.IssuedAt).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new KeyListView(keys.Select(key => new KeyView(key.Id, key.Name, key.Role, key.Tenant, key.Prefix, key.IssuedAt, key.RevokedAt)).ToList()));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (ApiKeysExtensions.KeyOf(http)?.Caller.IsOperator != true) return Problems.Forbidden("Only operators revoke keys.");
+        var stream = await session.Events.FetchForWriting<ApiKeyRecord>(id, cancellationToken);
+        if (stream.Aggregate is null) return Problems.NotFound($"No key {id} was issued (the key from configuration cannot be revoked here: change NEWSMONITOR_ADMIN_KEY).");
+        if (stream.Aggregate.RevokedAt is not null) return TypedResults.NoContent();
+        stream.AppendOne(new ApiKeyRevoked(id, clock.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>Body of <c>POST /api/v1/keys</c>.</summary>
+public sealed record IssueKeyRequest(string? Role, string? Tenant, string? Name);
+
+/// <summary>A key just issued: <c>key</c> is the secret, shown this once and never stored.</summary>
+public sealed record IssuedKeyView(Guid Id, string Key, string Name, string Role, string Tenant, string Prefix, DateTimeOffset IssuedAt);
+
+/// <summary>A key as listed: no secret, its first characters.</summary>
+public sealed record KeyView(Guid Id, string Name, string Role, string Tenant, string Prefix, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Answer of <c>GET /api/v1/keys</c>, oldest first.</summary>
+public sealed record KeyListView(IReadOnlyList<KeyView> Items);

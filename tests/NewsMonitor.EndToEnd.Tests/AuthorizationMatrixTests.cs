@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.EndToEnd.Tests;
+
+/// <summary>
+/// Every public route × every caller (operator, integrator, a subscriber of the owning tenant, a subscriber of another
+/// tenant, no key, a wrong key), through the gateway to the real services, asserting the status of each cell.
+/// </summary>
+public sealed class AuthorizationMatrixTests(RunningSystem system) : IClassFixture<RunningSystem>
+{
+    private static readonly CancellationToken Cancel = TestContext.Current.CancellationToken;
+    private static readonly string[] Callers = ["operator", "integrator", "own", "other", "none", "bad"];
+
+    private sealed record Route(string Method, string Path, Func<object?>? Body, int Operator, int Integrator, int Own, int Other);
+
+    private async Task<string> IssueAsync(string role, string tenant)
+    {
+        var response = await system.Gateway.PostAsJsonAsync("/api/v1/keys", new { role, tenant, name = $"matrix {role} {tenant}" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("key").GetString()!;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string? key, string method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        return await system.Anonymous.SendAsync(request, Cancel);
+    }
+
+    private async Task<Guid> SubscribeAsync(string key)
+    {
+        var response = await SendAsync(key, "POST", "/api/v1/subscriptions", new { name = "matrix", rule = "الناتو" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task Every_route_answers_each_caller_as_the_contract_says()
+    {
+        var keys = new Dictionary<string, string?>
+        {
+            ["operator"] = RunningSystem.OperatorKey,
+            ["integrator"] = await IssueAsync("integrator", "default"),
+            ["own"] = await IssueAsync("subscriber", "alpha"),
+            ["other"] = await IssueAsync("subscriber", "beta"),
+            ["none"] = null,
+            ["bad"] = "nm_not-a-key-anyone-was-given",
+        };
+        var sample = SampleArticles.Get("blinken-rutte-brussels");
+        var posted = await system.Gateway.PostAsJsonAsync("/api/v1/articles", new { sample.Title, sample.Body, sample.Language, sample.Source }, Cancel);
+        var article = (await posted.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        await Eventually.TrueAsync(async () =>
+        {
+            var processing = (await system.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{article}", Cancel)).GetProperty("processing");
+            return processing.GetProperty("classified").GetBoolean() && processing.GetProperty("entitiesExtracted").GetBoolean();
+        }, "the article processed");
+        var entity = (await system.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{article}/entities", Cancel))
+            .GetProperty("entities").EnumerateArray().First().GetProperty("id").GetString();
+        var owned = await SubscribeAsync(keys["own"]!);
+        var ownedForOperator = await SubscribeAsync(keys["own"]!);
+        Assert.Equal(HttpStatusCode.Created, (await system.Gateway.PostAsJsonAsync("/api/v1/topics", new { label = "matrix-watch", rule = "روته" }, Cancel)).StatusCode);
+        var unique = 0;
+        object NewArticle() => new { title = $"مقال {Guid.NewGuid()}", body = "قال الأمين العام لحلف الناتو إن الحلف موحد." };
+
+        // Expected statuses: operator, integrator, subscriber of the owning tenant, subscriber of another tenant.
+        Route[] routes =
+        [
+            new("POST", "/api/v1/articles", NewArticle, 202, 202, 403, 403),
+            new("POST", "/api/v1/articles/batch", () => new[] { NewArticle() }, 200, 200, 403, 403),
+            new("GET", $"/api/v1/articles/{article}", null, 200, 200, 403, 403),
+            new("GET", $"/api/v1/articles/{article}/topics", null, 200, 200, 403, 403),
+            new("GET", $"/api/v1/articles/{article}/entities", null, 200, 200, 403, 403),
+            new("GET", "/api/v1/topics", null, 200, 200, 403, 403),
+            new("GET", "/api/v1/topics/defense/timeline?bucket=day", null, 200, 200, 403, 403),
+            new("GET", "/api/v1/topics/defense/articles", null, 200, 200, 403, 403),
+            new("POST", "/api/v1/topics", () => new { label = $"matrix-{++unique}", rule = "روته" }, 201, 403, 403, 403),
+            new("POST", "/api/v1/topics/matrix-watch/apply?limit=10", null, 200, 403, 403, 403),
+            new("GET", "/api/v1/entities?q=nato", null, 200, 200, 403, 403),
+            new("GET", "/api/v1/entities/trending", null, 200, 200, 403, 403),
+            new("GET", $"/api/v1/entities/{entity}", null, 200, 200, 403, 403),
+            new("GET", $"/api/v1/entities/{entity}/articles", null, 200, 200, 403, 403),
+            new("POST", "/api/v1/entities", () => new { type = "ORG", name = $"Matrix Org {++unique}" }, 201, 403, 403, 403),
+            new("POST", "/api/v1/subscriptions", () => new { name = "mine", rule = "قمة" }, 201, 403, 201, 201),
+            new("GET", "/api/v1/subscriptions", null, 200, 403, 200, 200),
+            new("GET", $"/api/v1/subscriptions/{owned}", null, 200, 403, 200, 404),
+            new("PUT", $"/api/v1/subscriptions/{owned}", () => new { name = "renamed", rule = "الناتو" }, 200, 403, 200, 404),
+            new("POST", $"/api/v1/subscriptions/{owned}/pause", null, 200, 403, 200, 404),
+            new("POST", $"/api/v1/subscriptions/{owned}/resume", null, 200, 403, 200, 404),
+            new("GET", $"/api/v1/subscriptions/{owned}/digests", null, 200, 403, 200, 404),
+            new("GET", "/api/v1/alerts?limit=5", null, 200, 403, 200, 200),
+            new("POST", $"/api/v1/ops/replay?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddYears(1).ToString("O"))}", null, 200, 403, 403, 403),
+            new("GET", "/api/v1/keys", null, 200, 403, 403, 403),
+            new("POST", "/api/v1/keys", () => new { role = "integrator", name = "another" }, 201, 403, 403, 403),
+            new("DELETE", $"/api/v1/keys/{Guid.NewGuid()}", null, 404, 403, 403, 403),
+        ];
+
+        var mismatches = new List<string>();
+        var cells = 0;
+        async Task CheckAsync(string caller, string method, string path, object? body, int expected)
+        {
+            cells++;
+            var status = (int)(await SendAsync(keys[caller], method, path, body)).StatusCode;
+            if (status != expected) mismatches.Add($"{method} {path} as {caller}: {status}, expected {expected}");
+        }
+
+        foreach (var route in routes)
+        {
+            int[] expected = [route.Operator, route.Integrator, route.Own, route.Other, 401, 401];
+            // Another tenant first, so the owner's cells find the resource as it was.
+            foreach (var index in new[] { 3, 1, 4, 5, 2, 0 }) await CheckAsync(Callers[index], route.Method, route.Path, route.Body?.Invoke(), expected[index]);
+        }
+        // Deleting: another tenant cannot (404), an integrator may not (403), the owner can, as can an operator.
+        await CheckAsync("other", "DELETE", $"/api/v1/subscriptions/{owned}", null, 404);
+        await CheckAsync("integrator", "DELETE", $"/api/v1/subscriptions/{owned}", null, 403);
+        await CheckAsync("none", "DELETE", $"/api/v1/subscriptions/{owned}", null, 401);
+        await CheckAsync("bad", "DELETE", $"/api/v1/subscriptions/{owned}", null, 401);
+        await CheckAsync("own", "DELETE", $"/api/v1/subscriptions/{owned}", null, 204);
+        await CheckAsync("operator", "DELETE", $"/api/v1/subscriptions/{ownedForOperator}", null, 204);
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{cells} cells checked");
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    [Theory]
+    [InlineData("Ingestion", "/api/v1/articles/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11")]
+    [InlineData("Classification", "/api/v1/topics")]
+    [InlineData("Entities", "/api/v1/entities/trending")]
+    [InlineData("Alerting", "/api/v1/alerts")]
+    public async Task Services_refuse_requests_that_bypass_the_gateway_even_with_identity_headers(string service, string path)
+    {
+        using var client = new HttpClient { BaseAddress = system.ServiceAddress(service) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-NewsMonitor-Role", "operator");
+        request.Headers.Add("X-NewsMonitor-Gateway", "a-guess");
+        var response = await client.SendAsync(request, Cancel);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        // Health stays open for the gateway's and the orchestrator's probes.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Cancel)).StatusCode);
+    }
+}

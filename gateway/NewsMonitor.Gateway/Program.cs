@@ -2,6 +2,7 @@ using NewsMonitor.Gateway.Health;
 using NewsMonitor.Gateway.Routing;
 using NewsMonitor.Gateway.Security;
 using NewsMonitor.ServiceDefaults;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
@@ -20,6 +21,16 @@ app.UseKeyRateLimits();
 app.UseRouteAccess();
 app.MapAggregateHealth();
 app.MapKeysApi();
+// The API reference: the gateway's own document (keys) and every service's, served through the gateway.
+app.MapScalarApiReference("/docs", options =>
+{
+    options.WithTitle("NewsMonitor API").WithOpenApiRoutePattern("/openapi/{documentName}.json");
+    options.AddDocument("ingestion", "Ingestion (articles)", isDefault: true);
+    options.AddDocument("classification", "Classification (topics)");
+    options.AddDocument("entities", "Entities");
+    options.AddDocument("alerting", "Alerting (subscriptions, alerts)");
+    options.AddDocument("v1", "Gateway (keys)");
+});
 app.MapReverseProxy();
 app.Run();
 

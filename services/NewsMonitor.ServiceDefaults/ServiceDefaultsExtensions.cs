@@ -18,6 +18,13 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddProblemDetails();
+        // Every service publishes its OpenAPI document at /openapi/v1.json; the gateway shows them all at /docs.
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = $"NewsMonitor {serviceName}";
+            document.Info.Description = "Public routes are reached through the gateway with an X-Api-Key header (README, api.md).";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
 
         var tracing = builder.Services.AddOpenTelemetry()
@@ -43,6 +50,7 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapOpenApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

@@ -141,4 +141,24 @@ public sealed class AuthorizationMatrixTests(RunningSystem system) : IClassFixtu
         // Health stays open for the gateway's and the orchestrator's probes.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", Cancel)).StatusCode);
     }
+
+    [Theory]
+    [InlineData("ingestion", "/api/v1/articles")]
+    [InlineData("classification", "/api/v1/topics")]
+    [InlineData("entities", "/api/v1/entities/trending")]
+    [InlineData("alerting", "/api/v1/subscriptions")]
+    [InlineData("v1", "/api/v1/keys")]
+    public async Task Every_service_publishes_its_openapi_document_through_the_gateway(string document, string path)
+    {
+        var openApi = await system.Anonymous.GetFromJsonAsync<JsonElement>($"/openapi/{document}.json", Cancel);
+        Assert.StartsWith("3.", openApi.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.True(openApi.GetProperty("paths").TryGetProperty(path, out _), $"{path} in {document}");
+    }
+
+    [Fact]
+    public async Task The_api_reference_at_docs_lists_every_document()
+    {
+        var page = await system.Anonymous.GetStringAsync("/docs", Cancel);
+        foreach (var document in new[] { "ingestion", "classification", "entities", "alerting" }) Assert.Contains($"\"url\":\"openapi/{document}.json\"", page, StringComparison.Ordinal);
+    }
 }

@@ -33,6 +33,14 @@ public static class ServiceRoutes
             ClusterId = entry.Service.ToLowerInvariant(),
             Match = new RouteMatch { Path = entry.Path },
         }).ToList();
+        // Each service's OpenAPI document, for the reference at /docs.
+        routes.AddRange(Services.Select(service => new RouteConfig
+        {
+            RouteId = $"openapi-{service.ToLowerInvariant()}",
+            ClusterId = service.ToLowerInvariant(),
+            Match = new RouteMatch { Path = $"/openapi/{service.ToLowerInvariant()}.json" },
+            Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
+        }));
         var clusters = Services.Select(service => new ClusterConfig
         {
             ClusterId = service.ToLowerInvariant(),

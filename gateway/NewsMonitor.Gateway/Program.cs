@@ -15,12 +15,16 @@ builder.Services.AddSingleton(TimeProvider.System);
 var app = builder.Build();
 app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
+// The operator dashboard at / (static files; it calls the API with the key the operator signs in with).
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseBodyLimit();
 app.UseApiKeys();
 app.UseKeyRateLimits();
 app.UseRouteAccess();
 app.MapAggregateHealth();
 app.MapKeysApi();
+app.MapOpsStatus();
 // The API reference: the gateway's own document (keys) and every service's, served through the gateway.
 app.MapScalarApiReference("/docs", options =>
 {

@@ -9,6 +9,7 @@ builder.AddAlerting();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.AcceptOnlyFromGateway();
+app.MapProjectionStatus();
 app.MapSubscriptionsApi();
 app.MapAlertsApi();
 app.MapAlertStreamApi();

@@ -17,6 +17,7 @@ await using (var warmup = app.Services.GetRequiredService<Marten.IDocumentStore>
 }
 app.MapDefaultEndpoints();
 app.AcceptOnlyFromGateway();
+app.MapProjectionStatus();
 app.MapTopicsApi();
 app.MapOperatorTopicsApi();
 app.MapTimelineApi();

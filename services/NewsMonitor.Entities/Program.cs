@@ -20,6 +20,7 @@ await using (var warmup = app.Services.GetRequiredService<Marten.IDocumentStore>
 }
 app.MapDefaultEndpoints();
 app.AcceptOnlyFromGateway();
+app.MapProjectionStatus();
 app.MapEntitiesApi();
 app.MapProfilesApi();
 app.MapCatalogApi();

@@ -8,6 +8,7 @@ builder.AddArticles();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.AcceptOnlyFromGateway();
+app.MapProjectionStatus();
 app.MapArticlesApi();
 app.MapReplayApi();
 app.Run();

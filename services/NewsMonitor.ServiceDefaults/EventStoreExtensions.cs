@@ -2,6 +2,8 @@ using JasperFx;
 using JasperFx.Events.Daemon;
 using Marten;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -45,6 +47,24 @@ public static class EventStoreExtensions
             .AddAsyncDaemon(daemonMode);
     }
 
+    /// <summary>
+    /// <c>GET /internal/projections</c> (for the gateway's operations status; guarded by the gateway credential like
+    /// <c>/api</c>): every projection and subscription of this service's store with its position and how many events it
+    /// is behind the store's high-water mark.
+    /// </summary>
+    public static WebApplication MapProjectionStatus(this WebApplication app)
+    {
+        app.MapGet("/internal/projections", async (IDocumentStore store, CancellationToken cancellationToken) =>
+        {
+            var shards = await store.Advanced.AllProjectionProgress(token: cancellationToken);
+            var head = shards.FirstOrDefault(shard => shard.ShardName == "HighWaterMark")?.Sequence ?? 0;
+            return TypedResults.Ok(new ProjectionStatusView(head, shards.Where(shard => shard.ShardName != "HighWaterMark")
+                .Select(shard => new ProjectionPosition(shard.ShardName, shard.Sequence, Math.Max(0, head - shard.Sequence)))
+                .OrderBy(shard => shard.Name, StringComparer.Ordinal).ToList()));
+        });
+        return app;
+    }
+
     private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -64,3 +84,9 @@ public static class EventStoreExtensions
         }
     }
 }
+
+/// <summary>A projection's or subscription's position in the event store and how far behind the head it is.</summary>
+public sealed record ProjectionPosition(string Name, long Position, long Lag);
+
+/// <summary>Answer of <c>GET /internal/projections</c>.</summary>
+public sealed record ProjectionStatusView(long Head, IReadOnlyList<ProjectionPosition> Projections);

@@ -24,7 +24,7 @@ public static class GatewayCredential
     }
 
     /// <summary>
-    /// Answers 401 problem+json to <c>/api</c> requests that do not carry the credential, when one is configured;
+    /// Answers 401 problem+json to <c>/api</c> and <c>/internal</c> requests that do not carry the credential, when one is configured;
     /// without one the service trusts its callers (a single service under test, or a network that is the gateway's alone).
     /// </summary>
     public static WebApplication AcceptOnlyFromGateway(this WebApplication app)
@@ -33,7 +33,7 @@ public static class GatewayCredential
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            if ((context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || context.Request.Path.StartsWithSegments("/internal", StringComparison.Ordinal))
                 && !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.Headers[Header].ToString())), expected))
             {
                 await TypedResults.Problem(title: "Unauthorized", detail: "This service answers only requests forwarded by the NewsMonitor gateway.",

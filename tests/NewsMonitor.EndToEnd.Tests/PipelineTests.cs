@@ -8,7 +8,8 @@ using NewsMonitor.Testing;
 namespace NewsMonitor.EndToEnd.Tests;
 
 /// <summary>The three sample articles through the gateway, every service a separate process on real servers.</summary>
-public sealed class PipelineTests(RunningSystem system) : IClassFixture<RunningSystem>
+[Collection(SystemCollection.Name)]
+public sealed class PipelineTests(RunningSystem system)
 {
     private static readonly CancellationToken Cancel = TestContext.Current.CancellationToken;
 

@@ -62,6 +62,7 @@ public sealed class RunningSystem : IAsyncLifetime
         start.Environment["RabbitMq__VirtualHost"] = _prefix;
         start.Environment["RabbitMq__Username"] = TestInfrastructure.RabbitUser;
         start.Environment["RabbitMq__Password"] = TestInfrastructure.RabbitPassword;
+        start.Environment["RabbitMq__ManagementPort"] = Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_MGMT_PORT") ?? "15682";
         start.Environment["NEWSMONITOR_ADMIN_KEY"] = OperatorKey;
         start.Environment["NEWSMONITOR_INTERNAL_KEY"] = InternalKey;
         foreach (var service in Services) start.Environment[$"Services__{service}"] = $"http://127.0.0.1:{_ports[service]}";

@@ -31,6 +31,9 @@ public class RouteAccessTests
     [InlineData("subscriber", "GET", "/api/v1/keys", false)]
     [InlineData("subscriber", "GET", "/api/v1/topics", false)]
     [InlineData("guest", "GET", "/api/v1/topics", false)]
+    [InlineData("subscriber", "GET", "/api/v1/keys/me", true)]
+    [InlineData("integrator", "GET", "/api/v1/keys/me", true)]
+    [InlineData("integrator", "DELETE", "/api/v1/keys/me", false)]
     public void Roles_reach_what_api_md_gives_them(string role, string method, string path, bool allowed) =>
         Assert.Equal(allowed, RouteAccess.Allows(role, method, path));
 }

@@ -15,6 +15,9 @@ public static partial class KeysApi
         keys.MapPost("/", IssueAsync);
         keys.MapGet("/", ListAsync);
         keys.MapDelete("/{id:guid}", RevokeAsync);
+        keys.MapGet("/me", (HttpContext http) => ApiKeysExtensions.KeyOf(http) is { } key
+            ? Results.Ok(new CallerView(key.Id, key.Name, key.Caller.Role, key.Caller.Tenant))
+            : Results.Unauthorized());
         return app;
     }
 
@@ -67,6 +70,9 @@ public sealed record IssuedKeyView(Guid Id, string Key, string Name, string Role
 
 /// <summary>A key as listed: no secret, its first characters.</summary>
 public sealed record KeyView(Guid Id, string Name, string Role, string Tenant, string Prefix, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>Answer of <c>GET /api/v1/keys/me</c> (any key): who the key says the caller is.</summary>
+public sealed record CallerView(Guid KeyId, string Name, string Role, string Tenant);
 
 /// <summary>Answer of <c>GET /api/v1/keys</c>, oldest first.</summary>
 public sealed record KeyListView(IReadOnlyList<KeyView> Items);

@@ -12,6 +12,8 @@ public static class RouteAccess
     public static bool Allows(string role, string method, string path)
     {
         if (role == "operator") return true;
+        // Every key may ask who it is (the dashboard's sign-in).
+        if (path == "/api/v1/keys/me") return HttpMethods.IsGet(method);
         var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         return role switch
         {

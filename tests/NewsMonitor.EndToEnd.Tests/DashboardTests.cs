@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using NewsMonitor.Testing;
+
+namespace NewsMonitor.EndToEnd.Tests;
+
+/// <summary>
+/// The operator dashboard in Debian's Chromium, driven by Playwright, against the whole system (every service a
+/// process on real PostgreSQL and RabbitMQ). Screenshots go to the test results, beside the TRX files.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
+{
+    private static readonly CancellationToken Cancel = TestContext.Current.CancellationToken;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private IPage _page = null!;
+
+    public static string Screenshots { get; } = Path.Combine(TestInfrastructure.RepoRoot, "deploy", "local", ".state", "test-results", "screenshots");
+
+    public async ValueTask InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("NEWSMONITOR_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            // As root Chromium needs --no-sandbox; the rest keep it from calling out of this closed network.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = system.Gateway.BaseAddress!.ToString() });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    private Task ScreenshotAsync(string name, bool fullPage = true) =>
+        _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = fullPage });
+
+    private async Task SignInAsync(string key)
+    {
+        await _page.GotoAsync("/");
+        await _page.FillAsync("#key", key);
+        await _page.ClickAsync("#signin button[type=submit]");
+    }
+
+    private async Task<Guid> PostArticleAsync(string title, string body)
+    {
+        var posted = await system.Gateway.PostAsJsonAsync("/api/v1/articles", new { title, body, language = "ar", source = "dashboard-test" }, Cancel);
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        return (await posted.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task An_operator_signs_in_sees_a_new_alert_live_within_two_seconds_and_opens_the_article_with_mark_rutte_highlighted()
+    {
+        var subscribed = await system.Gateway.PostAsJsonAsync("/api/v1/subscriptions", new { name = "Rutte watch", rule = "روته OR \"مارك روته\"" }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+
+        await SignInAsync(RunningSystem.OperatorKey);
+        await Assertions.Expect(_page.Locator("#stream-status")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+
+        // The first article warms the pipeline (a fresh process compiles its hot paths); the second is timed.
+        var warmUp = await PostArticleAsync($"روته يلتقي الحلفاء {Guid.NewGuid():N}", "قال الأمين العام لحلف الناتو مارك روته إن الحلف موحد.");
+        // Other classes' subscriptions match these articles too (operators see every alert): find ours by its name.
+        await _page.Locator($"#alerts li[data-article='{warmUp}']", new() { HasTextString = "Rutte watch" }).WaitForAsync(new() { Timeout = 15_000 });
+
+        var sample = SampleArticles.Get("blinken-rutte-brussels");
+        var watch = Stopwatch.StartNew();
+        var id = await PostArticleAsync(sample.Title + " " + Guid.NewGuid().ToString("N")[..6], sample.Body);
+        var item = _page.Locator($"#alerts li[data-article='{id}']", new() { HasTextString = "Rutte watch" });
+        await item.WaitForAsync(new() { Timeout = 15_000 });
+        var latency = watch.Elapsed;
+        TestContext.Current.TestOutputHelper?.WriteLine($"post → alert shown in the browser's live feed: {latency.TotalMilliseconds:F0} ms");
+        Assert.True(latency < TimeSpan.FromSeconds(2), $"the alert took {latency.TotalMilliseconds:F0} ms to appear");
+        await Assertions.Expect(item.Locator(".chip").First).ToContainTextAsync("روته");
+        await ScreenshotAsync("live-alerts");
+
+        // The article page: right-to-left, with Mark Rutte highlighted as a person once extraction is done.
+        await Eventually.TrueAsync(async () => (await system.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}", Cancel))
+            .GetProperty("processing").GetProperty("entitiesExtracted").GetBoolean(), "entities extracted");
+        await item.Locator("a.title").ClickAsync();
+        var rutte = _page.Locator("#article-body mark[data-type='PERSON']", new() { HasTextString = "مارك روته" }).First;
+        await Assertions.Expect(rutte).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        Assert.Equal("rtl", await _page.GetAttributeAsync("#article", "dir"));
+        await Assertions.Expect(_page.Locator("#topics .chip").First).ToBeVisibleAsync();
+        await ScreenshotAsync("article", fullPage: false);
+
+        // The mention links to the entity's profile.
+        await rutte.Locator("a").ClickAsync();
+        await Assertions.Expect(_page.Locator("#entity h1")).ToContainTextAsync("Mark Rutte");
+    }
+
+    [Fact]
+    public async Task A_link_with_the_key_in_the_fragment_signs_in_and_drops_the_key_from_the_address()
+    {
+        await _page.GotoAsync($"/#key={Uri.EscapeDataString(RunningSystem.OperatorKey)}");
+        await Assertions.Expect(_page.Locator("#stream-status")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        Assert.DoesNotContain(RunningSystem.OperatorKey, _page.Url, StringComparison.Ordinal);
+
+        await _page.ClickAsync("#signout");
+        await SignInAsync("nm_this-key-was-never-issued");
+        await Assertions.Expect(_page.Locator("#signin-error")).ToHaveTextAsync("That key is not valid.");
+    }
+
+    [Fact]
+    public async Task A_subscriber_creates_a_subscription_sees_the_rule_error_inline_pauses_and_deletes_it()
+    {
+        var issued = await system.Gateway.PostAsJsonAsync("/api/v1/keys", new { role = "subscriber", tenant = "dash", name = "Dana" }, Cancel);
+        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("key").GetString()!;
+        await SignInAsync(key);
+        await Assertions.Expect(_page.Locator("#who")).ToContainTextAsync("subscriber · dash");
+        await Assertions.Expect(_page.Locator("#nav a[data-page='ops']")).ToBeHiddenAsync();
+        await _page.ClickAsync("#nav a[data-page='subscriptions']");
+
+        var form = _page.Locator("#create-subscription");
+        await form.Locator("input[name=name]").FillAsync("Summits");
+        await form.Locator("textarea[name=rule]").FillAsync("(قمة AND");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(form.Locator(".rule-error")).ToContainTextAsync("at character 9");
+        await Assertions.Expect(form.Locator(".caret")).ToContainTextAsync("^");
+        await ScreenshotAsync("subscription-rule-error");
+
+        await form.Locator("textarea[name=rule]").FillAsync("قمة AND (الناتو OR NATO)");
+        await form.Locator("button[type=submit]").ClickAsync();
+        var row = _page.Locator("#subscriptions tr", new() { HasTextString = "Summits" });
+        await Assertions.Expect(row).ToContainTextAsync("active");
+        await row.Locator("button", new() { HasTextString = "Pause" }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("paused");
+
+        _page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await row.Locator("button", new() { HasTextString = "Delete" }).ClickAsync();
+        await Assertions.Expect(_page.Locator("#subscriptions")).Not.ToContainTextAsync("Summits");
+    }
+
+    [Fact]
+    public async Task Trends_draw_a_topic_timeline_and_operations_show_queues_and_projection_lag()
+    {
+        var id = await PostArticleAsync($"قمة الناتو {Guid.NewGuid():N}", "اجتمع قادة حلف الناتو في لاهاي لبحث الإنفاق الدفاعي ودعم أوكرانيا، وقال مارك روته إن الحلف موحد.");
+        await Eventually.TrueAsync(async () => (await system.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}", Cancel))
+            .GetProperty("processing").GetProperty("classified").GetBoolean(), "classified");
+        await SignInAsync(RunningSystem.OperatorKey);
+        await _page.ClickAsync("#nav a[data-page='trends']");
+        await Assertions.Expect(_page.Locator("#timeline svg rect.bar").First).ToBeAttachedAsync(new() { Timeout = 10_000 });
+        await _page.SelectOptionAsync("#bucket", "day");
+        await Assertions.Expect(_page.Locator("#timeline svg")).ToHaveAttributeAsync("aria-label", "defense articles per day");
+        await ScreenshotAsync("trends");
+
+        await _page.ClickAsync("#nav a[data-page='ops']");
+        await Assertions.Expect(_page.Locator("#queues")).ToContainTextAsync("alerting", new() { Timeout = 10_000 });
+        await Assertions.Expect(_page.Locator("#projections")).ToContainTextAsync("classification");
+        await Assertions.Expect(_page.Locator("#error-queues")).ToContainTextAsync("messages in error queues");
+        await ScreenshotAsync("operations");
+    }
+}

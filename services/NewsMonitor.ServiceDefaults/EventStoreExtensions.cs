@@ -61,7 +61,7 @@ public static class EventStoreExtensions
             return TypedResults.Ok(new ProjectionStatusView(head, shards.Where(shard => shard.ShardName != "HighWaterMark")
                 .Select(shard => new ProjectionPosition(shard.ShardName, shard.Sequence, Math.Max(0, head - shard.Sequence)))
                 .OrderBy(shard => shard.Name, StringComparer.Ordinal).ToList()));
-        });
+        }).ExcludeFromDescription();
         return app;
     }
 

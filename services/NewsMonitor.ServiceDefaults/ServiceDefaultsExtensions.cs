@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.OpenApi;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
@@ -23,6 +24,15 @@ public static class ServiceDefaultsExtensions
         {
             document.Info.Title = $"NewsMonitor {serviceName}";
             document.Info.Description = "Public routes are reached through the gateway with an X-Api-Key header (README, api.md).";
+            // Served through the gateway: the reader's origin is the server, never this service's loopback address.
+            document.Servers = [new OpenApiServer { Url = "/" }];
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "A key issued by an operator (POST /api/v1/keys).",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

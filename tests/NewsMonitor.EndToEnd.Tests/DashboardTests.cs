@@ -159,4 +159,16 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         await Assertions.Expect(_page.Locator("#error-queues")).ToContainTextAsync("messages in error queues");
         await ScreenshotAsync("operations");
     }
+
+    [Fact]
+    public async Task The_api_reference_renders_the_services_documents()
+    {
+        var errors = new List<string>();
+        _page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        await _page.GotoAsync("/docs/");
+        // The default document (ingestion) is fetched through the gateway and its operations listed.
+        await Assertions.Expect(_page.GetByText("NewsMonitor ingestion").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(_page.GetByText("/api/v1/articles/batch").First).ToBeAttachedAsync(new() { Timeout = 10_000 });
+        await ScreenshotAsync("api-reference", fullPage: false);
+    }
 }

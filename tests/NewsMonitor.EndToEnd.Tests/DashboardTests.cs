@@ -118,6 +118,7 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         await SignInAsync(key);
         await Assertions.Expect(_page.Locator("#who")).ToContainTextAsync("subscriber · dash");
         await Assertions.Expect(_page.Locator("#nav a[data-page='ops']")).ToBeHiddenAsync();
+        await Assertions.Expect(_page.Locator("#nav a[data-page='trends']")).ToBeHiddenAsync();
         await _page.ClickAsync("#nav a[data-page='subscriptions']");
 
         var form = _page.Locator("#create-subscription");
@@ -170,5 +171,18 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         await Assertions.Expect(_page.GetByText("NewsMonitor ingestion").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Assertions.Expect(_page.GetByText("/api/v1/articles/batch").First).ToBeAttachedAsync(new() { Timeout = 10_000 });
         await ScreenshotAsync("api-reference", fullPage: false);
+    }
+
+    [Fact]
+    public async Task An_integrator_starts_on_trends_and_is_not_offered_alerts_or_subscriptions()
+    {
+        var issued = await system.Gateway.PostAsJsonAsync("/api/v1/keys", new { role = "integrator", name = "Ivan's importer" }, Cancel);
+        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("key").GetString()!;
+        await _page.GotoAsync($"/#key={Uri.EscapeDataString(key)}");
+        await _page.GotoAsync("/#/");
+        await Assertions.Expect(_page.Locator("#nav a[data-page='trends']")).ToHaveClassAsync("active");
+        await Assertions.Expect(_page.Locator("#timeline svg")).ToBeAttachedAsync(new() { Timeout = 10_000 });
+        foreach (var hidden in new[] { "feed", "subscriptions", "ops" })
+            await Assertions.Expect(_page.Locator($"#nav a[data-page='{hidden}']")).ToBeHiddenAsync();
     }
 }

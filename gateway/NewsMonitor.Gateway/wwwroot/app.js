@@ -160,6 +160,7 @@ async function renderFeed() {
         }, controller.signal);
       } catch (error) {
         if (controller.signal.aborted) return;
+        if (error instanceof ApiError && error.status === 403) { status.textContent = 'this key has no alert feed'; status.className = 'bad'; return; }
         status.textContent = `reconnecting (${error.message ?? error})`;
         status.className = 'bad';
       }
@@ -389,13 +390,16 @@ async function route() {
     const outcome = await signIn(state.key);
     if (outcome !== true) { renderSignIn('Sign in again.'); return; }
   }
-  const [, page = 'feed', argument] = location.hash.split('/');
+  const [, requested, argument] = location.hash.split('/');
+  // Integrators have no alerts: their start page is the trends.
+  const page = requested || (state.me?.role === 'integrator' ? 'trends' : 'feed');
   document.getElementById('nav').hidden = false;
   document.getElementById('signout').hidden = false;
   document.getElementById('who').textContent = `${state.me.name} · ${state.me.role}${state.me.role === 'operator' ? '' : ' · ' + state.me.tenant}`;
   for (const link of document.querySelectorAll('#nav a')) {
     link.classList.toggle('active', link.dataset.page === page);
-    if (link.dataset.role) link.hidden = link.dataset.role !== state.me.role;
+    // Pages a role's key cannot read (api.md) are not offered.
+    link.hidden = !link.dataset.roles.split(' ').includes(state.me.role);
   }
   if (page !== 'feed') stopStream();
   switch (page) {

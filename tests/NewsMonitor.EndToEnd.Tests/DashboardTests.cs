@@ -73,12 +73,17 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         await _page.Locator($"#alerts li[data-article='{warmUp}']", new() { HasTextString = "Rutte watch" }).WaitForAsync(new() { Timeout = 15_000 });
 
         var sample = SampleArticles.Get("blinken-rutte-brussels");
+        var postedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         var id = await PostArticleAsync(sample.Title + " " + Guid.NewGuid().ToString("N")[..6], sample.Body);
         var item = _page.Locator($"#alerts li[data-article='{id}']", new() { HasTextString = "Rutte watch" });
         await item.WaitForAsync(new() { Timeout = 15_000 });
-        var latency = watch.Elapsed;
-        TestContext.Current.TestOutputHelper?.WriteLine($"post → alert shown in the browser's live feed: {latency.TotalMilliseconds:F0} ms");
+        var seen = watch.Elapsed;
+        // The page stamps each alert when it draws it: the latency is that, not when Playwright's polling noticed.
+        var shownAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((await item.GetAttributeAsync("data-shown-at"))!, System.Globalization.CultureInfo.InvariantCulture));
+        var latency = shownAt - postedAt;
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"post → alert drawn in the browser's live feed: {latency.TotalMilliseconds:F0} ms (noticed by the test after {seen.TotalMilliseconds:F0} ms)");
         Assert.True(latency < TimeSpan.FromSeconds(2), $"the alert took {latency.TotalMilliseconds:F0} ms to appear");
         await Assertions.Expect(item.Locator(".chip").First).ToContainTextAsync("روته");
         await ScreenshotAsync("live-alerts");

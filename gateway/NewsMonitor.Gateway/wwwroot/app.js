@@ -131,7 +131,8 @@ async function readStream(onEvent, signal) {
 
 function alertItem(alert, fresh) {
   const subscription = state.subscriptions.get(alert.subscriptionId);
-  return el('li', { class: fresh ? 'fresh' : '', 'data-alert': alert.id, 'data-article': alert.articleId },
+  // data-shown-at: when the alert was drawn (ms since the epoch), so latency can be read off the page.
+  return el('li', { class: fresh ? 'fresh' : '', 'data-alert': alert.id, 'data-article': alert.articleId, 'data-shown-at': Date.now() },
     el('a', { class: 'title', dir: 'auto', href: `#/article/${alert.articleId}`, text: alert.title || '(untitled)' }),
     el('div', {},
       el('span', { class: 'muted', text: `${when(alert.raisedAt)} · ${subscription ? subscription.name : 'subscription ' + alert.subscriptionId.slice(0, 8)} · matched ` }),

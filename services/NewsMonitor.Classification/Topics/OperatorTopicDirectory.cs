@@ -16,9 +16,12 @@ public sealed class OperatorTopicDirectory
         await session.LoadAsync<OperatorTopicSet>(OperatorTopicSet.StreamId, cancellationToken) ?? OperatorTopicSet.Empty;
 
     /// <summary>The rules of the active topics.</summary>
-    public async Task<OperatorTopicRules> CurrentAsync(IQuerySession session, CancellationToken cancellationToken)
+    public async Task<OperatorTopicRules> CurrentAsync(IQuerySession session, CancellationToken cancellationToken) =>
+        For(await LoadSetAsync(session, cancellationToken));
+
+    /// <summary>The rules of <paramref name="set"/>'s active topics, re-indexed only when its version is not the one indexed.</summary>
+    public OperatorTopicRules For(OperatorTopicSet set)
     {
-        var set = await LoadSetAsync(session, cancellationToken);
         if (_current.Version == set.Version) return _current;
         lock (_rebuild)
         {

@@ -100,9 +100,9 @@ public static partial class OperatorTopicsApi
         OperatorTopicRules rules;
         await using (var query = store.QuerySession())
         {
-            if (!(await OperatorTopicDirectory.LoadSetAsync(query, cancellationToken)).Topics.ContainsKey(label))
-                return Problems.NotFound($"No operator topic '{label}' was ever defined.");
-            rules = await directory.CurrentAsync(query, cancellationToken);
+            var set = await OperatorTopicDirectory.LoadSetAsync(query, cancellationToken);
+            if (!set.Topics.ContainsKey(label)) return Problems.NotFound($"No operator topic '{label}' was ever defined.");
+            rules = directory.For(set);
             page = await query.Query<ArticleTopics>()
                 .Where(article => article.BucketAt >= start && article.BucketAt <= end)
                 .OrderBy(article => article.BucketAt).ThenBy(article => article.Id)

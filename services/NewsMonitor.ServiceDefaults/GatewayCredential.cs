@@ -36,8 +36,7 @@ public static class GatewayCredential
             if ((context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || context.Request.Path.StartsWithSegments("/internal", StringComparison.Ordinal))
                 && !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(context.Request.Headers[Header].ToString())), expected))
             {
-                await TypedResults.Problem(title: "Unauthorized", detail: "This service answers only requests forwarded by the NewsMonitor gateway.",
-                    statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                await Problems.Unauthorized("This service answers only requests forwarded by the NewsMonitor gateway.").ExecuteAsync(context);
                 return;
             }
             await next(context);

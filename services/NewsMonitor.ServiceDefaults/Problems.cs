@@ -17,6 +17,10 @@ public static class Problems
     public static ProblemHttpResult NotFound(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, title: "Not found", statusCode: StatusCodes.Status404NotFound, extensions: extensions);
 
+    /// <summary>401: the request did not prove who sent it.</summary>
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        TypedResults.Problem(detail: detail, title: "Unauthorized", statusCode: StatusCodes.Status401Unauthorized);
+
     /// <summary>403: the caller's role may not do this.</summary>
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(detail: detail, title: "Forbidden", statusCode: StatusCodes.Status403Forbidden);

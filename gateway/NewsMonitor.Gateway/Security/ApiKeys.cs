@@ -74,10 +74,7 @@ public static class ApiKeysExtensions
             if (caller is null)
             {
                 context.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
-                await TypedResults.Problem(
-                        title: "Unauthorized",
-                        detail: presented.Length == 0 ? "Send your API key in the X-Api-Key header." : "The API key is not valid (unknown or revoked).",
-                        statusCode: StatusCodes.Status401Unauthorized)
+                await Problems.Unauthorized(presented.Length == 0 ? "Send your API key in the X-Api-Key header." : "The API key is not valid (unknown or revoked).")
                     .ExecuteAsync(context);
                 return;
             }

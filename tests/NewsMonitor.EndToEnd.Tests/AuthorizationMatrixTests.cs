@@ -17,12 +17,7 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
 
     private sealed record Route(string Method, string Path, Func<object?>? Body, int Operator, int Integrator, int Own, int Other);
 
-    private async Task<string> IssueAsync(string role, string tenant)
-    {
-        var response = await system.Gateway.PostAsJsonAsync("/api/v1/keys", new { role, tenant, name = $"matrix {role} {tenant}" }, Cancel);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("key").GetString()!;
-    }
+    private Task<string> IssueAsync(string role, string tenant) => system.IssueKeyAsync(role, tenant, $"matrix {role} {tenant}");
 
     private async Task<HttpResponseMessage> SendAsync(string? key, string method, string path, object? body)
     {

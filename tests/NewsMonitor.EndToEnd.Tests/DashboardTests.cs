@@ -118,8 +118,7 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     [Fact]
     public async Task A_subscriber_creates_a_subscription_sees_the_rule_error_inline_pauses_and_deletes_it()
     {
-        var issued = await system.Gateway.PostAsJsonAsync("/api/v1/keys", new { role = "subscriber", tenant = "dash", name = "Dana" }, Cancel);
-        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("key").GetString()!;
+        var key = await system.IssueKeyAsync("subscriber", "dash", "Dana");
         await SignInAsync(key);
         await Assertions.Expect(_page.Locator("#who")).ToContainTextAsync("subscriber · dash");
         await Assertions.Expect(_page.Locator("#nav a[data-page='ops']")).ToBeHiddenAsync();
@@ -181,8 +180,7 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
     [Fact]
     public async Task An_integrator_starts_on_trends_and_is_not_offered_alerts_or_subscriptions()
     {
-        var issued = await system.Gateway.PostAsJsonAsync("/api/v1/keys", new { role = "integrator", name = "Ivan's importer" }, Cancel);
-        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("key").GetString()!;
+        var key = await system.IssueKeyAsync("integrator", "default", "Ivan's importer");
         await _page.GotoAsync($"/#key={Uri.EscapeDataString(key)}");
         await _page.GotoAsync("/#/");
         await Assertions.Expect(_page.Locator("#nav a[data-page='trends']")).ToHaveClassAsync("active");

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Net.Sockets;
 using NewsMonitor.Testing;
 
@@ -25,6 +27,14 @@ public sealed class RunningSystem : IAsyncLifetime
 
     /// <summary>Client of the gateway without any key.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>Issues a key through the gateway with the operator key and returns its secret.</summary>
+    public async Task<string> IssueKeyAsync(string role, string tenant, string name)
+    {
+        var response = await Gateway.PostAsJsonAsync("/api/v1/keys", new { role, tenant, name }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("key").GetString()!;
+    }
 
     /// <summary>Where a service listens (on loopback), to show it refuses requests that bypass the gateway.</summary>
     public Uri ServiceAddress(string service) => new($"http://127.0.0.1:{_ports[service]}");

@@ -19,9 +19,10 @@ app.MapDefaultEndpoints();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseBodyLimit();
+// Route first, then decide on the selected endpoint: who the caller is, whether its role may, how fast it may.
 app.UseApiKeys();
 app.UseKeyRateLimits();
-app.UseRouteAccess();
+app.UseKeyRevocationWatch();
 app.MapAggregateHealth();
 app.MapKeysApi();
 app.MapOpsStatus();
@@ -34,7 +35,7 @@ app.MapScalarApiReference("/docs", options =>
     options.AddDocument("entities", "Entities");
     options.AddDocument("alerting", "Alerting (subscriptions, alerts)");
     options.AddDocument("v1", "Gateway (keys)");
-});
+}).AllowAnonymous();
 app.MapReverseProxy();
 app.Run();
 

@@ -4,6 +4,7 @@ using NewsMonitor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("alerting");
+builder.AddGatewayCredential();
 builder.AddAlerting();
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using NewsMonitor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("classification");
+builder.AddGatewayCredential();
 builder.AddTopics();
 
 var app = builder.Build();

@@ -5,6 +5,7 @@ using NewsMonitor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("entities");
+builder.AddGatewayCredential();
 builder.AddExtraction();
 
 var app = builder.Build();

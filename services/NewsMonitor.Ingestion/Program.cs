@@ -3,6 +3,7 @@ using NewsMonitor.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("ingestion");
+builder.AddGatewayCredential();
 builder.AddArticles();
 
 var app = builder.Build();

@@ -53,8 +53,7 @@ public static class EventStoreExtensions
     }
 
     /// <summary>
-    /// <c>GET /internal/projections</c> (for the gateway's operations status; guarded by the gateway credential like
-    /// <c>/api</c>): every projection and subscription of this service's store with its position and how many events it
+    /// <c>GET /internal/projections</c> (for the gateway's operations status; operators only, through the gateway): every projection and subscription of this service's store with its position and how many events it
     /// is behind the store's high-water mark.
     /// </summary>
     public static WebApplication MapProjectionStatus(this WebApplication app)
@@ -66,7 +65,7 @@ public static class EventStoreExtensions
             return TypedResults.Ok(new ProjectionStatusView(head, shards.Where(shard => shard.ShardName != "HighWaterMark")
                 .Select(shard => new ProjectionPosition(shard.ShardName, shard.Sequence, Math.Max(0, head - shard.Sequence)))
                 .OrderBy(shard => shard.Name, StringComparer.Ordinal).ToList()));
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().RequireAuthorization(Access.Operators);
         return app;
     }
 

@@ -36,6 +36,9 @@ public sealed class RunningSystem : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("key").GetString()!;
     }
 
+    /// <summary>Where the gateway listens (on loopback).</summary>
+    public Uri GatewayAddress => new($"http://127.0.0.1:{_ports["Gateway"]}");
+
     /// <summary>Where a service listens (on loopback), to show it refuses requests that bypass the gateway.</summary>
     public Uri ServiceAddress(string service) => new($"http://127.0.0.1:{_ports[service]}");
 

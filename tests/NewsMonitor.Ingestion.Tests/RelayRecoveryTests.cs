@@ -32,7 +32,7 @@ public sealed class RelayRecoveryTests : IAsyncLifetime
         // Given a node whose relay does not run (as if it crashed right after the commit) ...
         await using (var withoutRelay = new ServiceFactory<Program>(_schema, _vhost, new Dictionary<string, string?> { ["NewsMonitor:DaemonMode"] = "Disabled" }))
         {
-            var client = withoutRelay.CreateClient();
+            var client = withoutRelay.CreateGatewayClient();
             var response = await client.PostAsJsonAsync("/api/v1/articles", new { title = "مقال", body = "الناتو يجتمع" }, TestContext.Current.CancellationToken);
             id = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
             await Task.Delay(1000, TestContext.Current.CancellationToken);

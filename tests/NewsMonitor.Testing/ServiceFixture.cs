@@ -24,7 +24,7 @@ public abstract class ServiceFixture<TProgram> : IAsyncLifetime where TProgram :
     /// <summary>The hosted service.</summary>
     public ServiceFactory<TProgram> Service { get; private set; } = null!;
 
-    /// <summary>HTTP client of the hosted service.</summary>
+    /// <summary>HTTP client of the hosted service, calling as the gateway does for an operator (<see cref="ServiceFactory{TProgram}.CreateGatewayClient"/>).</summary>
     public HttpClient Client { get; private set; } = null!;
 
     /// <summary>Records the messages of <see cref="ProbedMessages"/> and publishes test input.</summary>
@@ -42,7 +42,7 @@ public abstract class ServiceFixture<TProgram> : IAsyncLifetime where TProgram :
         await TestInfrastructure.CreateVirtualHostAsync(VirtualHost);
         Probe = await MessageProbe.StartAsync(VirtualHost, ProbedMessages);
         Service = new ServiceFactory<TProgram>(Schema, VirtualHost, Settings);
-        Client = Service.CreateClient();
+        Client = Service.CreateGatewayClient();
     }
 
     /// <inheritdoc />

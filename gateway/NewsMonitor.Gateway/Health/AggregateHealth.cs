@@ -31,7 +31,7 @@ public static class AggregateHealth
             var healthy = checks.All(check => check.Health.Status == "Healthy");
             var view = new AggregateHealthView(healthy ? "Healthy" : "Unhealthy", checks.ToDictionary(check => check.Name, check => check.Health));
             return TypedResults.Json(view, statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        }).AllowAnonymous();
         return app;
     }
 

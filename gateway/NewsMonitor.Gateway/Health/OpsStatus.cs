@@ -25,15 +25,14 @@ public static class OpsStatus
     /// <summary>Maps the endpoint.</summary>
     public static WebApplication MapOpsStatus(this WebApplication app)
     {
-        app.MapGet("/api/v1/ops/status", async (IHttpClientFactory clients, IConfiguration configuration, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/ops/status", async (IHttpClientFactory clients, IConfiguration configuration, InternalCredential credential, HttpContext http, CancellationToken cancellationToken) =>
         {
             var client = clients.CreateClient(nameof(AggregateHealth));
             var queues = QueuesAsync(client, configuration.GetSection("RabbitMq"), cancellationToken);
-            var internalKey = GatewayCredential.KeyFrom(configuration);
-            var services = await Task.WhenAll(ServiceRoutes.Services.Select(service => ProjectionsAsync(client, service, configuration[$"Services:{service}"]!, internalKey, cancellationToken)));
+            var services = await Task.WhenAll(ServiceRoutes.Services.Select(service => ProjectionsAsync(client, service, configuration[$"Services:{service}"]!, credential, Caller.From(http), cancellationToken)));
             var (depths, error) = await queues;
             return TypedResults.Ok(new OpsStatusView(depths, error, depths?.Where(queue => queue.Error).Sum(queue => queue.Ready), services));
-        });
+        }).RequireAuthorization(Access.Operators);
         return app;
     }
 
@@ -64,10 +63,10 @@ public static class OpsStatus
 
     private static long Number(JsonElement queue, string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 
-    private static async Task<ServiceProjections> ProjectionsAsync(HttpClient client, string service, string address, string? internalKey, CancellationToken cancellationToken)
+    private static async Task<ServiceProjections> ProjectionsAsync(HttpClient client, string service, string address, InternalCredential credential, Caller caller, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(address), "/internal/projections"));
-        if (internalKey is not null) request.Headers.Add(GatewayCredential.Header, internalKey);
+        GatewayCredential.Authorize(request, credential.Key, caller);
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

@@ -11,27 +11,15 @@ public static class ServiceRoutes
     /// <summary>The services behind the gateway, by configuration key under <c>Services</c>.</summary>
     public static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting"];
 
-    /// <summary>Public path patterns and the service that owns each; the more specific article paths win over the catch-all.</summary>
-    public static readonly (string Path, string Service)[] Table =
-    [
-        ("/api/v1/articles/{id}/topics", "Classification"),
-        ("/api/v1/articles/{id}/entities", "Entities"),
-        ("/api/v1/articles/{**rest}", "Ingestion"),
-        ("/api/v1/topics/{**rest}", "Classification"),
-        ("/api/v1/entities/{**rest}", "Entities"),
-        ("/api/v1/subscriptions/{**rest}", "Alerting"),
-        ("/api/v1/alerts/{**rest}", "Alerting"),
-        ("/api/v1/ops/replay", "Ingestion"),
-    ];
-
-    /// <summary>Adds YARP with the routing table and the caller-identity transform.</summary>
+    /// <summary>Adds YARP with the routing table and the caller-identity transform; fails at start without the internal credential.</summary>
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
     {
-        var routes = Table.Select((entry, index) => new RouteConfig
+        var routes = PublicRoutes.Table.Select((entry, index) => new RouteConfig
         {
             RouteId = $"r{index}-{entry.Service.ToLowerInvariant()}",
             ClusterId = entry.Service.ToLowerInvariant(),
-            Match = new RouteMatch { Path = entry.Path },
+            Match = new RouteMatch { Path = entry.Path, Methods = entry.Methods },
+            AuthorizationPolicy = entry.Policy,
         }).ToList();
         // Each service's OpenAPI document, for the reference at /docs.
         routes.AddRange(Services.Select(service => new RouteConfig
@@ -40,6 +28,8 @@ public static class ServiceRoutes
             ClusterId = service.ToLowerInvariant(),
             Match = new RouteMatch { Path = $"/openapi/{service.ToLowerInvariant()}.json" },
             Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
+            // The API reference is public (YARP's name for no policy at all).
+            AuthorizationPolicy = "anonymous",
         }));
         var clusters = Services.Select(service => new ClusterConfig
         {
@@ -50,7 +40,8 @@ public static class ServiceRoutes
             },
         }).ToList();
 
-        var internalKey = GatewayCredential.KeyFrom(builder.Configuration);
+        var credential = new InternalCredential(GatewayCredential.KeyFrom(builder.Configuration));
+        builder.Services.AddSingleton(credential);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
             .AddTransforms(context =>
@@ -68,7 +59,7 @@ public static class ServiceRoutes
                         transform.ProxyRequest.Headers.TryAddWithoutValidation(Caller.TenantHeader, key.Caller.Tenant);
                     }
                     // Services trust the identity headers only beside the shared internal credential.
-                    if (internalKey is not null) transform.ProxyRequest.Headers.TryAddWithoutValidation(GatewayCredential.Header, internalKey);
+                    transform.ProxyRequest.Headers.TryAddWithoutValidation(GatewayCredential.Header, credential.Key);
                     return ValueTask.CompletedTask;
                 });
             });

@@ -1,6 +1,10 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Gateway.Security;
@@ -37,12 +41,57 @@ public sealed class ApiKeys(IDocumentStore store, string bootstrapOperatorKey)
         var record = await session.Query<ApiKeyRecord>().Where(key => key.Hash == hash).FirstOrDefaultAsync(cancellationToken);
         return record is { RevokedAt: null } ? new AuthenticatedKey(record.Id, record.Name, new Caller(record.Role, record.Tenant)) : null;
     }
+
+    /// <summary>Whether the issued key <paramref name="id"/> is still valid (not revoked).</summary>
+    public async Task<bool> IsLiveAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<ApiKeyRecord>(id, cancellationToken) is { RevokedAt: null };
+    }
 }
 
-/// <summary>Wiring of <see cref="ApiKeys"/> and the role check.</summary>
+/// <summary>
+/// The <see cref="ApiKeysExtensions.Scheme"/> handler: one <c>X-Api-Key</c> header naming a live key makes the caller
+/// (its role and tenant as claims, the key in <see cref="HttpContext.Items"/> for the rate limiter). Whether a request
+/// needs a caller, and which role, is decided by the policy of the endpoint the router selected (<see cref="Access"/>).
+/// </summary>
+public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeys keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const string Missing = "Send your API key in the X-Api-Key header.";
+
+    /// <inheritdoc />
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = Request.Headers[ApiKeys.Header];
+        if (presented.Count == 0 || presented.Count == 1 && string.IsNullOrEmpty(presented[0])) return AuthenticateResult.NoResult();
+        var key = presented.Count == 1 ? await keys.AuthenticateAsync(presented[0]!, Context.RequestAborted) : null;
+        if (key is null) return AuthenticateResult.Fail("The API key is not valid (unknown or revoked).");
+        Context.Items[ApiKeys.CallerItem] = key;
+        var principal = Access.PrincipalOf(key.Caller, Scheme.Name, new Claim(ClaimTypes.NameIdentifier, key.Id.ToString()));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    /// <inheritdoc />
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
+        await Problems.Unauthorized(result.Failure?.Message ?? Missing).ExecuteAsync(Context);
+    }
+
+    /// <inheritdoc />
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Forbidden(Access.ForbiddenDetail(Context)).ExecuteAsync(Context);
+}
+
+/// <summary>Wiring of <see cref="ApiKeys"/>, the key authentication and the access policies.</summary>
 public static class ApiKeysExtensions
 {
-    /// <summary>Registers the key store; fails at start when no operator key is configured.</summary>
+    /// <summary>The authentication scheme of API keys.</summary>
+    public const string Scheme = "apikey";
+
+    /// <summary>Registers the key store and the key authentication; fails at start when no operator key is configured.</summary>
     public static WebApplicationBuilder AddApiKeys(this WebApplicationBuilder builder)
     {
         var key = builder.Configuration["NEWSMONITOR_ADMIN_KEY"] ?? builder.Configuration["NewsMonitor:AdminKey"];
@@ -56,47 +105,72 @@ public static class ApiKeysExtensions
             options.Events.AddEventType<ApiKeyRevoked>();
         });
         builder.Services.AddSingleton(services => new ApiKeys(services.GetRequiredService<IDocumentStore>(), key));
+        builder.Services.AddAuthentication(Scheme).AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(Scheme, null);
+        builder.Services.AddAccessPolicies(Scheme);
         return builder;
     }
 
-    /// <summary>Answers 401 problem+json to <c>/api</c> requests without a valid key; records the caller of the others.</summary>
+    /// <summary>
+    /// Routes, then authenticates and authorises on the endpoint the router selected: the public ones are marked
+    /// anonymous, every other (and a path no endpoint serves) needs a key, and the endpoint's policy decides the role.
+    /// </summary>
     public static WebApplication UseApiKeys(this WebApplication app)
     {
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>
+    /// Ends a request still open when its key is revoked (an alert stream, say): every
+    /// <see cref="DoorOptions.RecheckKeySeconds"/> a long request's key is looked up again, and the connection is aborted
+    /// once it is no longer valid.
+    /// </summary>
+    public static WebApplication UseKeyRevocationWatch(this WebApplication app)
+    {
+        var interval = TimeSpan.FromSeconds(app.Services.GetRequiredService<DoorOptions>().RecheckKeySeconds);
         app.Use(async (context, next) =>
         {
-            if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            if (KeyOf(context) is not { } key || key.Id == Guid.Empty)
             {
                 await next(context);
                 return;
             }
-            var presented = context.Request.Headers[ApiKeys.Header].ToString();
-            var caller = presented.Length == 0 ? null : await context.RequestServices.GetRequiredService<ApiKeys>().AuthenticateAsync(presented, context.RequestAborted);
-            if (caller is null)
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            var watch = WatchAsync(context, key, interval, done.Token);
+            try
             {
-                context.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
-                await Problems.Unauthorized(presented.Length == 0 ? "Send your API key in the X-Api-Key header." : "The API key is not valid (unknown or revoked).")
-                    .ExecuteAsync(context);
-                return;
+                await next(context);
             }
-            context.Items[ApiKeys.CallerItem] = caller;
-            await next(context);
+            finally
+            {
+                await done.CancelAsync();
+                await watch;
+            }
         });
         return app;
     }
 
-    /// <summary>Answers 403 problem+json when the caller's role may not use the route (<see cref="RouteAccess"/>).</summary>
-    public static WebApplication UseRouteAccess(this WebApplication app)
+    private static async Task WatchAsync(HttpContext context, AuthenticatedKey key, TimeSpan interval, CancellationToken cancellationToken)
     {
-        app.Use(async (context, next) =>
+        var keys = context.RequestServices.GetRequiredService<ApiKeys>();
+        try
         {
-            if (context.Items[ApiKeys.CallerItem] is AuthenticatedKey key && !RouteAccess.Allows(key.Caller.Role, context.Request.Method, context.Request.Path.Value ?? ""))
+            while (true)
             {
-                await Problems.Forbidden($"A {key.Caller.Role} key may not {context.Request.Method} {context.Request.Path}.").ExecuteAsync(context);
+                await Task.Delay(interval, cancellationToken);
+                if (await keys.IsLiveAsync(key.Id, cancellationToken)) continue;
+                context.RequestServices.GetRequiredService<ILogger<ApiKeys>>()
+                    .LogInformation("Closed a request of key {KeyId} ({Name}): the key was revoked", key.Id, key.Name);
+                context.Abort();
                 return;
             }
-            await next(context);
-        });
-        return app;
+        }
+        catch (OperationCanceledException)
+        {
+            // The request ended first.
+        }
     }
 
     /// <summary>The authenticated key of the request, if any.</summary>

@@ -17,6 +17,9 @@ public sealed class DoorOptions
 
     /// <summary>Largest request body accepted (batch imports of 1,000 articles fit).</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How often the key of a long request (an alert stream) is checked again; a revoked key's request ends.</summary>
+    public double RecheckKeySeconds { get; set; } = 2;
 }
 
 /// <summary>Rate limits per key, request body limits, and security headers.</summary>

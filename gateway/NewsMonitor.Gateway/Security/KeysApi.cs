@@ -11,13 +11,16 @@ public static partial class KeysApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/api/v1/keys");
+        var keys = app.MapGroup("/api/v1/keys").RequireAuthorization(Access.Operators);
         keys.MapPost("/", IssueAsync);
         keys.MapGet("/", ListAsync);
         keys.MapDelete("/{id:guid}", RevokeAsync);
-        keys.MapGet("/me", (HttpContext http) => ApiKeysExtensions.KeyOf(http) is { } key
-            ? Results.Ok(new CallerView(key.Id, key.Name, key.Caller.Role, key.Caller.Tenant))
-            : Results.Unauthorized());
+        // Any key may ask who it is (the dashboard's sign-in).
+        app.MapGet("/api/v1/keys/me", (HttpContext http) =>
+        {
+            var key = ApiKeysExtensions.KeyOf(http)!;
+            return TypedResults.Ok(new CallerView(key.Id, key.Name, key.Caller.Role, key.Caller.Tenant));
+        }).RequireAuthorization();
         return app;
     }
 
@@ -26,7 +29,6 @@ public static partial class KeysApi
 
     private static async Task<Results<Created<IssuedKeyView>, ProblemHttpResult>> IssueAsync(IssueKeyRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (ApiKeysExtensions.KeyOf(http)?.Caller.IsOperator != true) return Problems.Forbidden("Only operators issue keys.");
         var errors = new Dictionary<string, string[]>();
         var role = request?.Role?.Trim().ToLowerInvariant();
         if (role is null || !ApiKeyRecord.Roles.Contains(role)) errors["role"] = ["required: operator, integrator or subscriber"];
@@ -45,14 +47,12 @@ public static partial class KeysApi
 
     private static async Task<Results<Ok<KeyListView>, ProblemHttpResult>> ListAsync(HttpContext http, IQuerySession session, CancellationToken cancellationToken)
     {
-        if (ApiKeysExtensions.KeyOf(http)?.Caller.IsOperator != true) return Problems.Forbidden("Only operators list keys.");
         var keys = await session.Query<ApiKeyRecord>().OrderBy(key => key.IssuedAt).ToListAsync(cancellationToken);
         return TypedResults.Ok(new KeyListView(keys.Select(key => new KeyView(key.Id, key.Name, key.Role, key.Tenant, key.Prefix, key.IssuedAt, key.RevokedAt)).ToList()));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (ApiKeysExtensions.KeyOf(http)?.Caller.IsOperator != true) return Problems.Forbidden("Only operators revoke keys.");
         var stream = await session.Events.FetchForWriting<ApiKeyRecord>(id, cancellationToken);
         if (stream.Aggregate is null) return Problems.NotFound($"No key {id} was issued (the key from configuration cannot be revoked here: change NEWSMONITOR_ADMIN_KEY).");
         if (stream.Aggregate.RevokedAt is not null) return TypedResults.NoContent();

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Marten;
 using MassTransit;
+using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
 
@@ -64,34 +66,56 @@ public sealed class AlertStreamConsumer(AlertBroadcaster broadcaster) : IConsume
     }
 }
 
-/// <summary><c>GET /api/v1/alerts/stream</c>: the caller's alerts as Server-Sent Events (operators: all).</summary>
+/// <summary>
+/// <c>GET /api/v1/alerts/stream</c>: the caller's alerts as Server-Sent Events (operators: all). A stream of one
+/// subscription ends within <see cref="Recheck"/> of the subscription's deletion; the gateway ends a stream whose key
+/// was revoked.
+/// </summary>
 public static class AlertStreamApi
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often a stream of one subscription checks that the subscription still exists.</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
+
     /// <summary>Maps the stream endpoint.</summary>
     public static IEndpointRouteBuilder MapAlertStreamApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts/stream", (HttpContext http, AlertBroadcaster broadcaster, Guid? subscriptionId, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/alerts/stream", async Task<IResult> (HttpContext http, AlertBroadcaster broadcaster, IDocumentStore store, Guid? subscriptionId, CancellationToken cancellationToken) =>
         {
             var caller = Caller.From(http);
-            return TypedResults.ServerSentEvents(Events(broadcaster, caller, subscriptionId, cancellationToken));
-        });
+            if (subscriptionId is { } id && !await IsOpenAsync(store, id, caller, cancellationToken))
+                return Problems.NotFound($"No subscription with id {id}.");
+            return TypedResults.ServerSentEvents(Events(broadcaster, store, caller, subscriptionId, cancellationToken));
+        }).RequireAuthorization(Access.Subscribers);
         return app;
     }
 
-    private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertBroadcaster broadcaster, Caller caller, Guid? subscriptionId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async Task<bool> IsOpenAsync(IDocumentStore store, Guid subscriptionId, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var subscription = await session.LoadAsync<Subscription>(subscriptionId, cancellationToken);
+        return subscription is { Deleted: false } && caller.CanSee(subscription.Tenant);
+    }
+
+    private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertBroadcaster broadcaster, IDocumentStore store, Caller caller, Guid? subscriptionId,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var alerts = broadcaster.ListenAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         // Listening starts with the first MoveNextAsync; only then is the client told the stream is ready.
         var next = alerts.MoveNextAsync().AsTask();
         yield return new SseItem<AlertView>(null!, "ready");
+        var quietSince = DateTimeOffset.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {
-            // A heartbeat keeps proxies from closing a quiet connection.
-            var finished = await Task.WhenAny(next, Task.Delay(Heartbeat, cancellationToken)).ConfigureAwait(false);
+            var finished = await Task.WhenAny(next, Task.Delay(Recheck, cancellationToken)).ConfigureAwait(false);
             if (finished != next)
             {
+                // A deleted subscription ends its stream; the client's reconnect then answers 404.
+                if (subscriptionId is { } id && !await IsOpenAsync(store, id, caller, cancellationToken)) yield break;
+                // A heartbeat keeps proxies from closing a quiet connection.
+                if (DateTimeOffset.UtcNow - quietSince < Heartbeat) continue;
+                quietSince = DateTimeOffset.UtcNow;
                 yield return new SseItem<AlertView>(null!, "heartbeat");
                 continue;
             }
@@ -99,6 +123,7 @@ public static class AlertStreamApi
             var alert = alerts.Current;
             next = alerts.MoveNextAsync().AsTask();
             if (!caller.CanSee(alert.Tenant) || (subscriptionId is { } only && alert.SubscriptionId != only)) continue;
+            quietSince = DateTimeOffset.UtcNow;
             yield return new SseItem<AlertView>(
                 new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), "alert")
             { EventId = alert.AlertId.ToString() };

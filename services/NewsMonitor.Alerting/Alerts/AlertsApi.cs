@@ -16,7 +16,7 @@ public static class AlertsApi
     /// <summary>Maps the alert endpoints.</summary>
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", ListAsync);
+        app.MapGet("/api/v1/alerts", ListAsync).RequireAuthorization(Access.Subscribers);
         return app;
     }
 

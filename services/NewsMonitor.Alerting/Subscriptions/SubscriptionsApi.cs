@@ -41,7 +41,7 @@ public static class SubscriptionsApi
     /// <summary>Maps the subscription endpoints.</summary>
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/subscriptions");
+        var group = app.MapGroup("/api/v1/subscriptions").RequireAuthorization(Access.Subscribers);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);

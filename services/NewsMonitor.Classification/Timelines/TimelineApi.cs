@@ -13,7 +13,7 @@ public static class TimelineApi
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapTimelineApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/topics/{label}/timeline", GetTimelineAsync);
+        app.MapGet("/api/v1/topics/{label}/timeline", GetTimelineAsync).RequireAuthorization(Access.Integrators);
         return app;
     }
 

@@ -18,7 +18,7 @@ public static partial class OperatorTopicsApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapOperatorTopicsApi(this IEndpointRouteBuilder app)
     {
-        var topics = app.MapGroup("/api/v1/topics");
+        var topics = app.MapGroup("/api/v1/topics").RequireAuthorization(Access.Operators);
         topics.MapPost("/", DefineAsync);
         topics.MapPut("/{label}", RedefineAsync);
         topics.MapDelete("/{label}", RetireAsync);
@@ -32,7 +32,6 @@ public static partial class OperatorTopicsApi
     private static async Task<Results<Created<OperatorTopicView>, Ok<OperatorTopicView>, ProblemHttpResult>> DefineAsync(
         OperatorTopicRequest? request, HttpContext http, IDocumentSession session, TopicLexicon lexicon, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators define topics.");
         var errors = new Dictionary<string, string[]>();
         var label = request?.Label?.Trim();
         if (label is null || label.Length is < 2 or > 64 || !Slug().IsMatch(label))
@@ -59,7 +58,6 @@ public static partial class OperatorTopicsApi
     private static async Task<Results<Ok<OperatorTopicView>, ProblemHttpResult>> RedefineAsync(
         string label, OperatorTopicRequest? request, HttpContext http, IDocumentSession session, TopicLexicon lexicon, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators change topics.");
         var (rule, ruleProblem) = Validate(request?.Rule, request?.Description, lexicon, []);
         if (ruleProblem is not null) return ruleProblem;
         var stream = await session.Events.FetchForWriting<OperatorTopicSet>(OperatorTopicSet.StreamId, cancellationToken);
@@ -75,7 +73,6 @@ public static partial class OperatorTopicsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RetireAsync(string label, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators retire topics.");
         var stream = await session.Events.FetchForWriting<OperatorTopicSet>(OperatorTopicSet.StreamId, cancellationToken);
         if ((stream.Aggregate ?? OperatorTopicSet.Empty).Topics.GetValueOrDefault(label) is not { Retired: false })
             return Problems.NotFound($"No operator topic '{label}' is defined.");
@@ -93,7 +90,6 @@ public static partial class OperatorTopicsApi
     private static async Task<Results<Ok<ApplyView>, ProblemHttpResult>> ApplyAsync(string label, HttpContext http, IDocumentStore store, TopicClassifier classifier,
         OperatorTopicDirectory directory, TimeProvider clock, CancellationToken cancellationToken, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 500)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators apply topics to history.");
         if (Problems.CheckPagedRange(from, to, limit, 5_000, out var start, out var end) is { } problem) return problem;
 
         IReadOnlyList<ArticleTopics> page;

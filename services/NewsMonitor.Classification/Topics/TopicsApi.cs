@@ -11,8 +11,8 @@ public static class TopicsApi
     /// <summary>Maps the topic endpoints.</summary>
     public static IEndpointRouteBuilder MapTopicsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/articles/{id:guid}/topics", GetArticleTopicsAsync);
-        var topics = app.MapGroup("/api/v1/topics");
+        app.MapGet("/api/v1/articles/{id:guid}/topics", GetArticleTopicsAsync).RequireAuthorization(Access.Integrators);
+        var topics = app.MapGroup("/api/v1/topics").RequireAuthorization(Access.Integrators);
         topics.MapGet("/", GetTaxonomyAsync);
         topics.MapGet("/{label}/articles", GetArticlesAsync);
         return app;

@@ -15,7 +15,7 @@ public static class CatalogApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var entities = app.MapGroup("/api/v1/entities");
+        var entities = app.MapGroup("/api/v1/entities").RequireAuthorization(Access.Operators);
         entities.MapPost("/", DefineAsync);
         entities.MapPost("/{id}/aliases", AddAliasAsync);
         entities.MapPost("/{id}/merge", MergeAsync);
@@ -24,7 +24,6 @@ public static class CatalogApi
 
     private static async Task<Results<Created<EntityRef>, ProblemHttpResult>> DefineAsync(DefineEntityRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators edit the entity catalog.");
         var errors = new Dictionary<string, string[]>();
         var type = request?.Type?.Trim().ToUpperInvariant();
         if (type is null || !Types.Contains(type)) errors["type"] = ["required: PERSON, ORG or LOC"];
@@ -45,7 +44,6 @@ public static class CatalogApi
 
     private static async Task<Results<Ok<EntityAliasesView>, ProblemHttpResult>> AddAliasAsync(string id, AddAliasRequest? request, HttpContext http, IDocumentSession session, EntityDirectory directory, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators edit the entity catalog.");
         var alias = request?.Alias?.Trim();
         if (string.IsNullOrEmpty(alias) || alias.Length > 200 || Tokenizer.PhraseKey(alias.TrimStart('~')).Length == 0)
             return Problems.BadRequest("Invalid alias", "alias: required, 1 to 200 characters with at least one word (prefix ~ for a contextual alias).", new Dictionary<string, string[]> { ["alias"] = ["required"] });
@@ -67,7 +65,6 @@ public static class CatalogApi
 
     private static async Task<Results<Ok<EntityMergeView>, ProblemHttpResult>> MergeAsync(string id, MergeRequest? request, HttpContext http, IDocumentSession session, EntityDirectory directory, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators edit the entity catalog.");
         var into = request?.Into?.Trim();
         if (string.IsNullOrEmpty(into)) return Problems.BadRequest("Invalid merge", "into: required, the id of the entity to merge into.", new Dictionary<string, string[]> { ["into"] = ["required"] });
         var catalog = (await directory.CurrentAsync(session, cancellationToken)).Catalog;

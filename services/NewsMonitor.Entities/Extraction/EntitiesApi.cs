@@ -13,8 +13,8 @@ public static class EntitiesApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapEntitiesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/articles/{id:guid}/entities", GetArticleEntitiesAsync);
-        app.MapGet("/api/v1/entities/{id}/articles", GetArticlesAsync);
+        app.MapGet("/api/v1/articles/{id:guid}/entities", GetArticleEntitiesAsync).RequireAuthorization(Access.Integrators);
+        app.MapGet("/api/v1/entities/{id}/articles", GetArticlesAsync).RequireAuthorization(Access.Integrators);
         return app;
     }
 

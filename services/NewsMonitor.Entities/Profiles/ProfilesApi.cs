@@ -13,7 +13,7 @@ public static class ProfilesApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder app)
     {
-        var entities = app.MapGroup("/api/v1/entities");
+        var entities = app.MapGroup("/api/v1/entities").RequireAuthorization(Access.Integrators);
         entities.MapGet("/", SearchAsync);
         entities.MapGet("/trending", TrendingAsync);
         entities.MapGet("/{id}", GetProfileAsync);

@@ -17,7 +17,7 @@ public static class ArticlesApi
     /// <summary>Maps the article endpoints.</summary>
     public static IEndpointRouteBuilder MapArticlesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/articles");
+        var group = app.MapGroup("/api/v1/articles").RequireAuthorization(Access.Integrators);
         group.MapPost("/", SubmitAsync);
         group.MapPost("/batch", SubmitBatchAsync);
         group.MapGet("/{id:guid}", GetAsync);

@@ -17,14 +17,13 @@ public static class ReplayApi
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/ops/replay", ReplayAsync);
+        app.MapPost("/api/v1/ops/replay", ReplayAsync).RequireAuthorization(Access.Operators);
         return app;
     }
 
     private static async Task<Results<Ok<ReplayView>, ProblemHttpResult>> ReplayAsync(HttpContext http, IQuerySession session, IPublishEndpoint publish, CancellationToken cancellationToken,
         DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 1_000)
     {
-        if (!Caller.From(http).IsOperator) return Problems.Forbidden("Only operators replay articles.");
         if (Problems.CheckPagedRange(from, to, limit, 10_000, out var start, out var end) is { } problem) return problem;
 
         var articles = await session.Query<Article>()

@@ -152,4 +152,31 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         var error = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
         Assert.Contains("NEWSMONITOR_ADMIN_KEY", error.ToString());
     }
+
+    [Fact]
+    public void The_gateway_refuses_to_start_without_the_internal_credential()
+    {
+        using var gateway = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("NEWSMONITOR_ADMIN_KEY", GatewayFixture.OperatorKey);
+            builder.UseSetting("NEWSMONITOR_INTERNAL_KEY", "");
+            builder.UseSetting("ConnectionStrings:Postgres", TestInfrastructure.Postgres);
+            foreach (var service in fixture.Services) builder.UseSetting($"Services:{service.Name}", service.Address);
+        });
+        var error = Assert.ThrowsAny<Exception>(() => gateway.CreateClient());
+        Assert.Contains("NEWSMONITOR_INTERNAL_KEY", error.ToString());
+    }
+
+    [Theory]
+    [InlineData("/API/v1/alerts")]
+    [InlineData("/Api/V1/Subscriptions")]
+    [InlineData("/api/v1/nothing-here")]
+    [InlineData("/elsewhere")]
+    public async Task Any_spelling_of_a_private_path_needs_a_key(string path)
+    {
+        var (status, body, mediaType) = await SendAsync(HttpMethod.Get, path, key: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("application/problem+json", mediaType);
+        Assert.Contains("X-Api-Key", body.GetProperty("detail").GetString());
+    }
 }

@@ -52,7 +52,7 @@ public sealed class BrokerTests(BrokerFixture fixture) : IClassFixture<BrokerFix
     [Fact]
     public async Task Guest_cannot_log_in()
     {
-        var refused = await Assert.ThrowsAsync<BrokerUnreachableException>(() => ConnectAsync("/", "guest", "guest"));
+        var refused = await Assert.ThrowsAsync<BrokerUnreachableException>(async () => { await using var connection = await ConnectAsync("/", "guest", "guest"); });
         Assert.IsType<AuthenticationFailureException>(refused.InnerException);
     }
 

@@ -73,7 +73,7 @@ public sealed class RunningSystem : IAsyncLifetime
         start.Environment["NewsMonitor__Schema"] = SchemaOf(name);
         start.Environment["RabbitMq__Port"] = TestInfrastructure.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["RabbitMq__VirtualHost"] = _prefix;
-        start.Environment["RabbitMq__Username"] = TestInfrastructure.RabbitUser;
+        start.Environment["RabbitMq__Username"] = TestInfrastructure.RabbitUserOf(_prefix);
         start.Environment["RabbitMq__Password"] = TestInfrastructure.RabbitPassword;
         start.Environment["RabbitMq__ManagementPort"] = Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_MGMT_PORT") ?? "15682";
         start.Environment["NEWSMONITOR_ADMIN_KEY"] = OperatorKey;

@@ -24,7 +24,7 @@ public sealed class MessageProbe : IAsyncDisposable
         {
             rabbit.Host("127.0.0.1", TestInfrastructure.RabbitPort, virtualHost, host =>
             {
-                host.Username(TestInfrastructure.RabbitUser);
+                host.Username(TestInfrastructure.RabbitUserOf(virtualHost));
                 host.Password(TestInfrastructure.RabbitPassword);
             });
             rabbit.ReceiveEndpoint("test-probe", endpoint =>

@@ -28,7 +28,7 @@ public sealed class ServiceFactory<TProgram>(string schema, string virtualHost, 
         builder.UseSetting("RabbitMq:Host", "127.0.0.1");
         builder.UseSetting("RabbitMq:Port", TestInfrastructure.RabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RabbitMq:VirtualHost", virtualHost);
-        builder.UseSetting("RabbitMq:Username", TestInfrastructure.RabbitUser);
+        builder.UseSetting("RabbitMq:Username", TestInfrastructure.RabbitUserOf(virtualHost));
         builder.UseSetting("RabbitMq:Password", TestInfrastructure.RabbitPassword);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
     }

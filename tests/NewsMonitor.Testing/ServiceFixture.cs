@@ -33,13 +33,16 @@ public abstract class ServiceFixture<TProgram> : IAsyncLifetime where TProgram :
     /// <summary>Message types the probe records.</summary>
     protected abstract Type[] ProbedMessages { get; }
 
+    /// <summary>Whether the virtual host also gets its consume-only integrator account (<see cref="TestInfrastructure.RabbitIntegratorOf"/>).</summary>
+    protected virtual bool IntegratorAccount => false;
+
     /// <summary>Extra configuration of the hosted service.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
-        await TestInfrastructure.CreateVirtualHostAsync(VirtualHost);
+        await TestInfrastructure.CreateVirtualHostAsync(VirtualHost, IntegratorAccount);
         Probe = await MessageProbe.StartAsync(VirtualHost, ProbedMessages);
         Service = new ServiceFactory<TProgram>(Schema, VirtualHost, Settings);
         Client = Service.CreateGatewayClient();

@@ -22,30 +22,50 @@ public static class TestInfrastructure
     /// <summary>RabbitMQ port.</summary>
     public static ushort RabbitPort { get; } = ushort.Parse(Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_PORT") ?? "5682");
 
-    /// <summary>RabbitMQ user.</summary>
-    public static string RabbitUser { get; } = "newsmonitor";
+    /// <summary>Port of the RabbitMQ management API (loopback).</summary>
+    public static ushort RabbitManagementPort { get; } = ushort.Parse(Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_MGMT_PORT") ?? "15682");
 
-    /// <summary>RabbitMQ password.</summary>
-    public static string RabbitPassword { get; } = Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_PASSWORD") ?? "newsmonitor";
+    /// <summary>
+    /// RabbitMQ account of a test's services in <paramref name="virtualHost"/>: named after the virtual host and, like
+    /// the service account deploy/local/infra makes, with rights on that one virtual host only.
+    /// </summary>
+    public static string RabbitUserOf(string virtualHost) => virtualHost;
+
+    /// <summary>Consume-only integrator account of <paramref name="virtualHost"/>, made by <see cref="CreateVirtualHostAsync"/> on request.</summary>
+    public static string RabbitIntegratorOf(string virtualHost) => virtualHost + "_integrator";
+
+    /// <summary>Password of every account this test run makes (random per run; the accounts differ in name and rights).</summary>
+    public static string RabbitPassword { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>A name unique to this run, usable as schema and virtual host: lower-case letters, digits and underscores.</summary>
     public static string UniqueName(string prefix) => $"t_{prefix}_{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 3 + 12)].ToLowerInvariant();
 
-    /// <summary>Creates a fresh, empty virtual host on the test RabbitMQ node.</summary>
-    public static async Task CreateVirtualHostAsync(string name)
+    /// <summary>
+    /// Creates a fresh, empty virtual host on the test RabbitMQ node with its service account (<see cref="RabbitUserOf"/>)
+    /// and, when <paramref name="integrator"/>, its integrator account (<see cref="RabbitIntegratorOf"/>), through
+    /// deploy/local/rabbitmq-vhost: the same rights the node's own accounts get. Administration goes through rabbitmqctl
+    /// (the node's Erlang cookie), so the tests need no administrator password.
+    /// </summary>
+    public static async Task CreateVirtualHostAsync(string name, bool integrator = false)
     {
         var script = Path.Combine(RepoRoot, "deploy", "local", "rabbitmq-vhost");
-        using var process = Process.Start(new ProcessStartInfo(script, ["--fresh", name]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        string[] arguments = integrator ? ["--fresh", name, "--service", RabbitUserOf(name), "--integrator", RabbitIntegratorOf(name)] : ["--fresh", name, "--service", RabbitUserOf(name)];
+        var start = new ProcessStartInfo(script, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["NM_SERVICE_PASSWORD"] = RabbitPassword;
+        start.Environment["NM_INTEGRATOR_PASSWORD"] = RabbitPassword;
+        using var process = Process.Start(start)!;
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"Could not create RabbitMQ virtual host {name}: {error}");
     }
 
-    /// <summary>Deletes a virtual host made by <see cref="CreateVirtualHostAsync"/>.</summary>
+    /// <summary>Deletes a virtual host made by <see cref="CreateVirtualHostAsync"/> and the accounts made for it.</summary>
     public static async Task DeleteVirtualHostAsync(string name)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"source '{RepoRoot}/deploy/local/env.sh' && nm_rabbitmqctl delete_vhost '{name}'"])
-            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var script = $"source '{RepoRoot}/deploy/local/env.sh' && nm_rabbitmqctl delete_vhost '{name}'; " +
+                     $"nm_rabbitmqctl list_users -q | awk '$1 == \"{RabbitUserOf(name)}\" || $1 == \"{RabbitIntegratorOf(name)}\" {{ print $1 }}' | " +
+                     "while read -r user; do nm_rabbitmqctl delete_user \"$user\" </dev/null; done";
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         await process.WaitForExitAsync();
     }
 

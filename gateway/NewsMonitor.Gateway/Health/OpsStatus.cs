@@ -38,11 +38,13 @@ public static class OpsStatus
 
     private static async Task<(IReadOnlyList<QueueDepth>?, string?)> QueuesAsync(HttpClient client, IConfigurationSection rabbit, CancellationToken cancellationToken)
     {
+        if (rabbit["Username"] is not { Length: > 0 } username || rabbit["Password"] is not { Length: > 0 } password)
+            return (null, "RabbitMQ credentials (RabbitMq:Username, RabbitMq:Password) are not configured");
         var port = rabbit["ManagementPort"] ?? "15672";
         var vhost = Uri.EscapeDataString(rabbit["VirtualHost"] ?? "/");
         using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{rabbit["Host"] ?? "127.0.0.1"}:{port}/api/queues/{vhost}?columns=name,messages_ready,messages_unacknowledged,consumers");
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbit["Username"] ?? "guest"}:{rabbit["Password"] ?? "guest"}")));
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

@@ -126,12 +126,12 @@ public sealed class EntityProfileTests(EntitiesFixture fixture) : IClassFixture<
     public async Task Trending_ranks_entities_mentioned_now_and_refuses_a_bad_window()
     {
         for (var i = 0; i < 3; i++) await ExtractAsync($"أعلنت حكومة جزر فيرناندو الشمالية اليوم أن نيكولاي برانشتاين سيزور عمّان. وقال نيكولاي برانشتاين إن الزيارة مهمة رقم {i}.");
-        var trending = await Eventually.GetAsync(async () =>
-        {
-            var view = await GetAsync("/api/v1/entities/trending?window=24h&limit=50");
-            return view.GetProperty("items").EnumerateArray().Any(item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين") ? (object)view : null;
-        }, "a tagger-found person in trending");
-        var person = ((JsonElement)trending).GetProperty("items").EnumerateArray().First(item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين");
+        // Trending reads async projections: wait until they have every event stored so far (all three articles), not
+        // merely until the person first shows up, which can be after the first article alone.
+        await EventStoreProbe.CaughtUpAsync(fixture.Schema, "EntityMentionHour");
+        await EventStoreProbe.CaughtUpAsync(fixture.Schema, "EntityProfile");
+        var trending = await GetAsync("/api/v1/entities/trending?window=24h&limit=50");
+        var person = Assert.Single(trending.GetProperty("items").EnumerateArray(), item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين");
         Assert.Equal("PERSON", person.GetProperty("type").GetString());
         Assert.True(person.GetProperty("mentions").GetInt32() >= 6);
 

@@ -18,6 +18,28 @@ public sealed class AlertingFixture() : ServiceFixture<Program>("alerting")
         ["Alerting:Webhooks:Attempts"] = "4",
         ["Alerting:Webhooks:FirstRetryMilliseconds"] = "50",
     };
+
+    /// <summary>Waits until every event stored so far has been published by the relay and recorded by the probe.</summary>
+    public Task SettledAsync() => Probe.SettleAsync(Schema, "alerting-relay");
+
+    /// <summary>
+    /// Alerts stored for <paramref name="subscription"/> and <paramref name="article"/>. An alert is committed with the
+    /// fact that decided it (and, for the text, with the article's evaluation), so once that fact is known the count is final.
+    /// </summary>
+    public Task<long> AlertsStoredAsync(Guid subscription, Guid article) => TestInfrastructure.ScalarAsync<long>(
+        $"select count(*) from \"{Schema}\".mt_events where type = 'alert_triggered' and data->>'subscriptionId' = '{subscription}' and data->>'articleId' = '{article}'");
+
+    /// <summary>Alerts stored for <paramref name="article"/>, whichever subscription raised them.</summary>
+    public Task<long> AlertsStoredAsync(Guid article) => TestInfrastructure.ScalarAsync<long>(
+        $"select count(*) from \"{Schema}\".mt_events where type = 'alert_triggered' and data->>'articleId' = '{article}'");
+
+    /// <summary>Waits until alerting has noted the article's text and evaluated every rule that needs only the text.</summary>
+    public Task<ArticleAlertsEvaluated> EvaluatedAsync(Guid article) =>
+        Probe.WaitForAsync<ArticleAlertsEvaluated>(m => m.ArticleId == article, $"ArticleAlertsEvaluated of {article}");
+
+    /// <summary>Waits for the alert of <paramref name="subscription"/> for <paramref name="article"/>; another test's subscription may alert on the same article.</summary>
+    public Task<AlertRaised> AlertAsync(Guid subscription, Guid article) =>
+        Probe.WaitForAsync<AlertRaised>(m => m.SubscriptionId == subscription && m.ArticleId == article, $"AlertRaised of {subscription} for {article}");
 }
 
 /// <summary>Subscriptions over HTTP, ArticleReceived over RabbitMQ, alerts exactly once.</summary>
@@ -47,17 +69,20 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var subscription = await SubscribeAsync(tenant, "الناتو");
         var article = Guid.NewGuid();
         var message = Received(article, "قال الأمين العام للناتو إن الحلف موحد");
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
 
         await Task.WhenAll(fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message));
 
-        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
-        Assert.Equal(subscription, raised.SubscriptionId);
+        var raised = await fixture.AlertAsync(subscription, article);
         Assert.Equal(["الناتو"], raised.Matched);
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == article)), "ArticleAlertsEvaluated");
+        await fixture.EvaluatedAsync(article);
         await fixture.Probe.PublishAsync(message);
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        // All four copies consumed: whatever they stored is committed; then everything stored is relayed and recorded.
+        await consumed.WaitForAsync<ArticleReceived>(m => m.ArticleId == article, "four copies of ArticleReceived consumed", count: 4);
+        await fixture.SettledAsync();
 
-        Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article);
+        Assert.Equal(1, await fixture.AlertsStoredAsync(subscription, article));
+        Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription && m.ArticleId == article);
         var feed = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, $"/api/v1/alerts?subscriptionId={subscription}", tenant), TestContext.Current.CancellationToken))
             .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         var item = Assert.Single(feed.GetProperty("items").EnumerateArray());
@@ -72,9 +97,13 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "الإنفاق على التعليم ارتفع"));
 
-        var evaluated = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().FirstOrDefault(m => m.ArticleId == article)), "ArticleAlertsEvaluated");
+        var evaluated = await fixture.EvaluatedAsync(article);
+        // The evaluation is committed with the alerts of the text: the store's answer is final.
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, article));
+        // The count published covers every subscription of the class, so compare it with what is stored for the article.
+        Assert.Equal(await fixture.AlertsStoredAsync(article), evaluated.AlertCount);
+        await fixture.SettledAsync();
         Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
-        Assert.Equal(0, evaluated.AlertCount);
     }
 
     [Fact]
@@ -84,7 +113,7 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var subscription = await SubscribeAsync(tenant, "روسيا");
         var articles = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
         foreach (var article in articles) await fixture.Probe.PublishAsync(Received(article, "وروسيا تهدد"));
-        await Eventually.TrueAsync(() => Task.FromResult(articles.All(a => fixture.Probe.Received<AlertRaised>().Any(m => m.ArticleId == a))), "three alerts");
+        foreach (var article in articles) await fixture.AlertAsync(subscription, article);
 
         var seen = new List<Guid>();
         string? after = null;
@@ -102,7 +131,7 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     public async Task The_feed_never_pages_past_an_alert_still_being_committed()
     {
         var tenant = "t-gap-" + Guid.NewGuid().ToString("N")[..6];
-        await SubscribeAsync(tenant, "مولدوفا");
+        var subscription = await SubscribeAsync(tenant, "مولدوفا");
         // An open transaction holding the next event sequence number stands for a writer that has not committed yet.
         await using var writer = new Npgsql.NpgsqlConnection(TestInfrastructure.Postgres);
         await writer.OpenAsync(TestContext.Current.CancellationToken);
@@ -113,7 +142,7 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "قمة في مولدوفا"));
         await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
-            $"select count(*) from \"{fixture.Schema}\".mt_doc_alert where data->>'articleId' = '{article}'") == 1, "the alert stored");
+            $"select count(*) from \"{fixture.Schema}\".mt_doc_alert where data->>'articleId' = '{article}' and data->>'subscriptionId' = '{subscription}'") == 1, "the alert stored");
 
         var feed = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, "/api/v1/alerts", tenant), TestContext.Current.CancellationToken))
             .Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
@@ -151,7 +180,9 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
 
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "قمة في ليتوانيا"));
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == article)), "evaluation");
+        await fixture.EvaluatedAsync(article);
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, article));
+        await fixture.SettledAsync();
         Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
     }
 
@@ -164,8 +195,8 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
 
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "قمة فيلنيوس"));
-        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
-        Assert.Equal(subscription, raised.SubscriptionId);
+        var raised = await fixture.AlertAsync(subscription, article);
+        Assert.Equal(["فيلنيوس"], raised.Matched);
     }
 
     [Theory]
@@ -189,19 +220,21 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     {
         var subscription = await SubscribeAsync("t-entity", "قمة entity:\"Mark Rutte\" entity:روتي");
         var article = Guid.NewGuid();
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
         await fixture.Probe.PublishAsync(Received(article, "قمة في لاهاي"));
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == article)), "text evaluated");
-        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article);
+        await fixture.EvaluatedAsync(article);
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, article)); // the text alone does not decide this rule
 
         // روتي is not written in the article: it is one of the entity's aliases, which the event carries.
         var entities = new EntitiesExtracted(article, [new ExtractedEntity("mark-rutte", "PERSON", "Mark Rutte", [new EntityMention("روته", 0, 4)], ["مارك روته", "روته", "روتي", "mark rutte"])], "test", DateTimeOffset.UtcNow);
         await Task.WhenAll(fixture.Probe.PublishAsync(entities), fixture.Probe.PublishAsync(entities));
 
-        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
-        Assert.Equal(subscription, raised.SubscriptionId);
+        var raised = await fixture.AlertAsync(subscription, article);
         Assert.Equal(["قمة", "entity:Mark Rutte", "entity:روتي"], raised.Matched);
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
-        Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article);
+        await consumed.WaitForAsync<EntitiesExtracted>(m => m.ArticleId == article, "both copies of EntitiesExtracted consumed", count: 2);
+        await fixture.SettledAsync();
+        Assert.Equal(1, await fixture.AlertsStoredAsync(subscription, article));
+        Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription && m.ArticleId == article);
     }
 
     [Fact]
@@ -211,12 +244,16 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(new ArticleClassified(article, [new TopicScore("defense", 0.9)], "test", DateTimeOffset.UtcNow));
         await fixture.Probe.PublishAsync(new EntitiesExtracted(article, [new ExtractedEntity("nato", "ORG", "NATO", [new EntityMention("الناتو", 0, 6)])], "test", DateTimeOffset.UtcNow));
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
-        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.ArticleId == article); // the text has not arrived
+        // Both facts noted (each is committed with whatever alert it completes), yet the text has not arrived: no alert.
+        await Eventually.TrueAsync(async () => await EventStoreProbe.CountAsync(fixture.Schema, article, "article_topics_noted") == 1
+            && await EventStoreProbe.CountAsync(fixture.Schema, article, "article_entities_noted") == 1, "topics and entities noted");
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, article));
+        await fixture.SettledAsync();
+        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
 
         await fixture.Probe.PublishAsync(Received(article, "بيان"));
-        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
-        Assert.Equal(subscription, raised.SubscriptionId);
+        var raised = await fixture.AlertAsync(subscription, article);
+        Assert.Equal(["topic:defense", "type:ORG"], raised.Matched);
     }
 
     [Fact]
@@ -226,9 +263,11 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "الناتو يجتمع"));
         await fixture.Probe.PublishAsync(new ArticleClassified(article, [new TopicScore("defense", 0.9)], "test", DateTimeOffset.UtcNow));
-        await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
-            $"select count(*) from \"{fixture.Schema}\".mt_events where stream_id = '{article}' and type = 'article_topics_noted'") == 1, "topics noted");
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        // Text and topics both noted: the rule has been decided, by whichever came last, in the same commit.
+        await fixture.EvaluatedAsync(article);
+        await Eventually.TrueAsync(async () => await EventStoreProbe.CountAsync(fixture.Schema, article, "article_topics_noted") == 1, "topics noted");
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, article));
+        await fixture.SettledAsync();
         Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
     }
 
@@ -238,8 +277,8 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var subscription = await SubscribeAsync("t-rich", "أوكران* NEAR/4 الناتو source:test");
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "قال الناتو إنه يدعم الأوكرانيين"));
-        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.ArticleId == article)), "AlertRaised");
-        Assert.Equal(subscription, raised.SubscriptionId);
+        // Other tests' subscriptions (any rule with الناتو) alert on this article too: wait for this one's own.
+        var raised = await fixture.AlertAsync(subscription, article);
         Assert.Equal(["أوكران* NEAR/4 الناتو", "source:test"], raised.Matched);
     }
 
@@ -248,8 +287,10 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
     {
         var tenant = "t-sse-" + Guid.NewGuid().ToString("N")[..6];
         var subscription = await SubscribeAsync(tenant, "لاتفيا");
+        var otherTenant = "t-sse-other-" + Guid.NewGuid().ToString("N")[..6];
+        var otherSubscription = await SubscribeAsync(otherTenant, "سلوفينيا");
         using var own = await OpenStreamAsync(tenant);
-        using var other = await OpenStreamAsync("t-sse-other");
+        using var other = await OpenStreamAsync(otherTenant);
 
         var article = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(article, "قمة في لاتفيا"));
@@ -257,7 +298,15 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
         var alert = await own.WaitForAsync(e => e.Event == "alert", TimeSpan.FromSeconds(15));
         Assert.Equal(article, alert.Json.GetProperty("articleId").GetGuid());
         Assert.Equal(subscription, alert.Json.GetProperty("subscriptionId").GetGuid());
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => other.WaitForAsync(e => e.Event == "alert", TimeSpan.FromSeconds(2)));
+
+        // The node hands each alert to every open stream at once, in order, and each stream filters what it sends. The
+        // other tenant's next alert, raised after ours reached our stream, is therefore the first alert its stream may
+        // show: had ours leaked, it would come first.
+        var later = Guid.NewGuid();
+        await fixture.Probe.PublishAsync(Received(later, "قمة في سلوفينيا"));
+        var theirs = await other.WaitForAsync(e => e.Event == "alert", TimeSpan.FromSeconds(15));
+        Assert.Equal(later, theirs.Json.GetProperty("articleId").GetGuid());
+        Assert.Equal(otherSubscription, theirs.Json.GetProperty("subscriptionId").GetGuid());
     }
 
     [Fact]
@@ -269,14 +318,15 @@ public sealed class AlertingServiceTests(AlertingFixture fixture) : IClassFixtur
 
         var first = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(first, "قمة في إستونيا"));
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleAlertsEvaluated>().Any(m => m.ArticleId == first)), "evaluation");
-        Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == subscription);
+        await fixture.EvaluatedAsync(first);
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, first));
 
         await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, $"/api/v1/subscriptions/{subscription}/resume", "t-pause"), TestContext.Current.CancellationToken);
         var second = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(second, "قمة في إستونيا"));
-        var raised = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<AlertRaised>().FirstOrDefault(m => m.SubscriptionId == subscription)), "AlertRaised");
-        Assert.Equal(second, raised.ArticleId);
+        await fixture.AlertAsync(subscription, second);
+        await fixture.SettledAsync();
+        Assert.Equal([second], fixture.Probe.Received<AlertRaised>().Where(m => m.SubscriptionId == subscription).Select(m => m.ArticleId));
     }
 
     private async Task<ServerSentEventReader> OpenStreamAsync(string tenant)

@@ -37,29 +37,40 @@ public sealed class DigestTests(AlertingFixture fixture) : IClassFixture<Alertin
         var subscription = (await created.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
 
         var articles = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
         foreach (var article in articles)
             await fixture.Probe.PublishAsync(new ArticleReceived(article, "عنوان", "انضمت مقدونيا الشمالية", null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
-        await Eventually.TrueAsync(() => Task.FromResult(articles.All(a => fixture.Probe.Received<AlertRaised>().Any(m => m.ArticleId == a))), "both alerts");
-        await Task.Delay(500, TestContext.Current.CancellationToken);
-        Assert.Empty(receiver.Requests); // no per-alert delivery for an hourly subscription
+        var raised = await fixture.Probe.WaitForAtLeastAsync<AlertRaised>(2, m => m.SubscriptionId == subscription && articles.Contains(m.ArticleId), "both alerts");
+        // Both alerts have been through the delivery consumer, which posts nothing for an hourly subscription.
+        await consumed.WaitForAsync<AlertRaised>(m => m.SubscriptionId == subscription, "both alerts past the delivery consumer", count: 2, queue: "webhook-delivery");
+        Assert.Empty(receiver.Requests);
 
+        // Compile when the hour of the later alert closes, whatever the wall clock says. Should the two alerts fall either
+        // side of an hour's end, each hour gets its own digest: the expectation follows the alerts' own times.
+        var hour = TimeSpan.FromHours(1);
+        var byHour = raised.GroupBy(alert => DigestPeriods.StartOf(alert.RaisedAt, hour)).ToDictionary(group => group.Key, group => group.Select(alert => alert.ArticleId).Order().ToList());
+        var closed = byHour.Keys.Max() + hour;
         await using (var scope = fixture.Service.Services.CreateAsyncScope())
         {
             var compiler = scope.ServiceProvider.GetRequiredService<DigestCompiler>();
-            await compiler.CompileDueAsync(DateTimeOffset.UtcNow.AddHours(1), TestContext.Current.CancellationToken);
+            await compiler.CompileDueAsync(closed, TestContext.Current.CancellationToken);
         }
         await using (var scope = fixture.Service.Services.CreateAsyncScope())
         {
-            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<DigestCompiler>().CompileDueAsync(DateTimeOffset.UtcNow.AddHours(1), TestContext.Current.CancellationToken));
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<DigestCompiler>().CompileDueAsync(closed, TestContext.Current.CancellationToken));
         }
 
-        var digests = (await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{subscription}/digests", TestContext.Current.CancellationToken)).GetProperty("items");
-        var digest = Assert.Single(digests.EnumerateArray());
-        Assert.Equal(articles.Order(), digest.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("articleId").GetGuid()).Order());
+        var digests = (await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{subscription}/digests", TestContext.Current.CancellationToken)).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(byHour.Keys.Order(), digests.Select(digest => digest.GetProperty("periodStart").GetDateTimeOffset()).Order());
+        foreach (var digest in digests)
+        {
+            Assert.Equal(byHour[digest.GetProperty("periodStart").GetDateTimeOffset()], digest.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("articleId").GetGuid()).Order());
+        }
 
-        await Eventually.TrueAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "digest delivery");
-        var delivered = receiver.Requests.Single();
-        Assert.Equal(digest.GetProperty("id").GetGuid().ToString(), delivered.DeliveryId);
-        Assert.Equal(2, JsonDocument.Parse(delivered.Body).RootElement.GetProperty("alerts").GetArrayLength());
+        // Each digest is delivered once: wait until the delivery consumer is done with every one, then count the requests.
+        await consumed.WaitForAsync<AlertDigestCompiled>(m => m.SubscriptionId == subscription, "digest delivery", count: digests.Count, queue: "webhook-delivery");
+        var delivered = receiver.Requests.ToList();
+        Assert.Equal(digests.Select(digest => digest.GetProperty("id").GetGuid().ToString()).Order(), delivered.Select(request => request.DeliveryId).Order());
+        Assert.Equal(2, delivered.Sum(request => JsonDocument.Parse(request.Body).RootElement.GetProperty("alerts").GetArrayLength()));
     }
 }

@@ -9,6 +9,9 @@ namespace NewsMonitor.Classification.Tests;
 public sealed class ClassificationFixture() : ServiceFixture<Program>("classify")
 {
     protected override Type[] ProbedMessages => [typeof(ArticleClassified)];
+
+    /// <summary>Waits until every event stored so far has been published by the relay and recorded by the probe.</summary>
+    public Task SettledAsync() => Probe.SettleAsync(Schema, "classification-relay");
 }
 
 /// <summary>Given ArticleReceived on RabbitMQ, the service stores topics once and publishes ArticleClassified once.</summary>
@@ -43,10 +46,13 @@ public sealed class ClassificationServiceTests(ClassificationFixture fixture) : 
     {
         var id = Guid.NewGuid();
         var message = Received(id, SampleArticles.Get("nato-london-summit-2019"));
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
         await Task.WhenAll(fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message));
 
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().Any(m => m.ArticleId == id)), "ArticleClassified");
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        await fixture.Probe.WaitForAsync<ArticleClassified>(m => m.ArticleId == id, "ArticleClassified");
+        // Every copy consumed, so all they stored is committed; then all that is stored has been relayed and recorded.
+        await consumed.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "three copies consumed", count: 3);
+        await fixture.SettledAsync();
         Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id);
         // The stream holds the noted text and one classification.
         Assert.Equal("article_text_noted,article_topics_assigned", await TestInfrastructure.ScalarAsync<string>(

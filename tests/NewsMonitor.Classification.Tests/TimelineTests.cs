@@ -29,21 +29,26 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
     {
         var id = Guid.NewGuid();
         var sample = SampleArticles.Get("nato-london-summit-2019");
-        await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
-        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id)), "ArticleClassified");
+        // The article counts in the hour it was received. The window ends there, not at the wall clock's hour, which
+        // may have turned since.
+        var receivedAt = DateTimeOffset.UtcNow;
+        var to = Uri.EscapeDataString(receivedAt.ToString("O"));
+        await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
+        var classified = await fixture.Probe.WaitForAsync<ArticleClassified>(m => m.ArticleId == id, "ArticleClassified");
         var label = classified.Topics[0].Label;
 
         foreach (var bucket in new[] { "hour", "day" })
         {
             var timeline = await Eventually.GetAsync(async () =>
             {
-                var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{label}/timeline?bucket={bucket}", TestContext.Current.CancellationToken);
+                var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{label}/timeline?bucket={bucket}&to={to}", TestContext.Current.CancellationToken);
                 var last = view.GetProperty("items").EnumerateArray().Last();
                 return last.GetProperty("articles").GetInt32() >= 1 ? (object)view : null;
             }, $"{bucket} timeline of {label}");
             var items = ((JsonElement)timeline).GetProperty("items").EnumerateArray().ToList();
             Assert.Equal(bucket == "hour" ? 48 : 30, items.Count);
             var now = items[^1];
+            Assert.Equal(TopicBucket.StartOf(receivedAt, bucket), now.GetProperty("start").GetDateTimeOffset());
             Assert.True(now.GetProperty("total").GetInt32() >= now.GetProperty("articles").GetInt32());
             Assert.InRange(now.GetProperty("share").GetDouble(), 0.0001, 1);
             Assert.True(now.GetProperty("models").GetProperty(classified.ModelVersion).GetInt32() >= 1);
@@ -67,7 +72,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         var sample = SampleArticles.Get("nato-washington-summit-2024");
         await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
 
-        var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id && m.ModelVersion != "lexicon-1")), "re-classification");
+        var classified = await fixture.Probe.WaitForAsync<ArticleClassified>(m => m.ArticleId == id && m.ModelVersion != "lexicon-1", "re-classification");
         Assert.Equal("linear-1+lexicon-1", classified.ModelVersion);
         Assert.DoesNotContain(classified.Topics, topic => topic.Label == "sports");
 
@@ -83,9 +88,13 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         var sports = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/sports/timeline?bucket=hour&from={hour}&to={hour}", TestContext.Current.CancellationToken);
         Assert.False(sports.GetProperty("items")[0].GetProperty("models").TryGetProperty("lexicon-1", out _));
 
-        // A second replay with the same model does nothing.
+        // A second replay with the same model does nothing: once it is consumed, the stream holds the two classifications
+        // it held, and everything stored has been relayed.
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
         await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        await consumed.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "the second replay consumed");
+        Assert.Equal(2, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_topics_assigned"));
+        await fixture.SettledAsync();
         Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id && m.ModelVersion == "linear-1+lexicon-1");
     }
 

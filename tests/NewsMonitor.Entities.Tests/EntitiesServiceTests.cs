@@ -9,6 +9,9 @@ namespace NewsMonitor.Entities.Tests;
 public sealed class EntitiesFixture() : ServiceFixture<Program>("entities")
 {
     protected override Type[] ProbedMessages => [typeof(EntitiesExtracted)];
+
+    /// <summary>Waits until every event stored so far has been published by the relay and recorded by the probe.</summary>
+    public Task SettledAsync() => Probe.SettleAsync(Schema, "entities-relay");
 }
 
 /// <summary>Given ArticleReceived on RabbitMQ, the service stores entities once and publishes EntitiesExtracted once.</summary>
@@ -24,7 +27,7 @@ public sealed class EntitiesServiceTests(EntitiesFixture fixture) : IClassFixtur
         var body = SampleArticles.Get("blinken-rutte-brussels").Body;
         await fixture.Probe.PublishAsync(Received(id, body));
 
-        var extracted = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<EntitiesExtracted>().FirstOrDefault(m => m.ArticleId == id)), "EntitiesExtracted");
+        var extracted = await fixture.Probe.WaitForAsync<EntitiesExtracted>(m => m.ArticleId == id, "EntitiesExtracted");
         Assert.Contains(extracted.Entities, entity => entity.Id == "mark-rutte" && entity.Type == "PERSON");
 
         var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}/entities", TestContext.Current.CancellationToken);
@@ -44,10 +47,14 @@ public sealed class EntitiesServiceTests(EntitiesFixture fixture) : IClassFixtur
     {
         var id = Guid.NewGuid();
         var message = Received(id, "اجتمع قادة الناتو في لندن");
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
         await Task.WhenAll(fixture.Probe.PublishAsync(message), fixture.Probe.PublishAsync(message));
 
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<EntitiesExtracted>().Any(m => m.ArticleId == id)), "EntitiesExtracted");
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        await fixture.Probe.WaitForAsync<EntitiesExtracted>(m => m.ArticleId == id, "EntitiesExtracted");
+        // Both copies consumed, so all they stored is committed; then all that is stored has been relayed and recorded.
+        await consumed.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "both copies consumed", count: 2);
+        Assert.Equal(1, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_entities_extracted"));
+        await fixture.SettledAsync();
         Assert.Single(fixture.Probe.Received<EntitiesExtracted>(), m => m.ArticleId == id);
     }
 
@@ -79,7 +86,7 @@ public sealed class EntityProfileTests(EntitiesFixture fixture) : IClassFixture<
     {
         var id = Guid.NewGuid();
         await fixture.Probe.PublishAsync(Received(id, body));
-        await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<EntitiesExtracted>().FirstOrDefault(m => m.ArticleId == id)), "EntitiesExtracted");
+        await fixture.Probe.WaitForAsync<EntitiesExtracted>(m => m.ArticleId == id, "EntitiesExtracted");
         return id;
     }
 
@@ -92,8 +99,11 @@ public sealed class EntityProfileTests(EntitiesFixture fixture) : IClassFixture<
         await fixture.Probe.PublishAsync(new ArticleClassified(first, [new TopicScore("defense", 0.9), new TopicScore("international", 0.7)], "test-model", DateTimeOffset.UtcNow));
         // Topics first, entities second: the second event carries the first's facts.
         var second = Guid.NewGuid();
-        await fixture.Probe.PublishAsync(new ArticleClassified(second, [new TopicScore("defense", 0.8)], "test-model", DateTimeOffset.UtcNow));
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        using (var consumed = ConsumeProbe.Start(fixture.Service.Services))
+        {
+            await fixture.Probe.PublishAsync(new ArticleClassified(second, [new TopicScore("defense", 0.8)], "test-model", DateTimeOffset.UtcNow));
+            await consumed.WaitForAsync<ArticleClassified>(m => m.ArticleId == second, "the second article's topics noted first");
+        }
         await fixture.Probe.PublishAsync(Received(second, "التقى مارك روته بوزير الدفاع في بروكسل."));
 
         var profile = await Eventually.GetAsync(async () =>
@@ -116,12 +126,12 @@ public sealed class EntityProfileTests(EntitiesFixture fixture) : IClassFixture<
     public async Task Trending_ranks_entities_mentioned_now_and_refuses_a_bad_window()
     {
         for (var i = 0; i < 3; i++) await ExtractAsync($"أعلنت حكومة جزر فيرناندو الشمالية اليوم أن نيكولاي برانشتاين سيزور عمّان. وقال نيكولاي برانشتاين إن الزيارة مهمة رقم {i}.");
-        var trending = await Eventually.GetAsync(async () =>
-        {
-            var view = await GetAsync("/api/v1/entities/trending?window=24h&limit=50");
-            return view.GetProperty("items").EnumerateArray().Any(item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين") ? (object)view : null;
-        }, "a tagger-found person in trending");
-        var person = ((JsonElement)trending).GetProperty("items").EnumerateArray().First(item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين");
+        // Trending reads async projections: wait until they have every event stored so far (all three articles), not
+        // merely until the person first shows up, which can be after the first article alone.
+        await EventStoreProbe.CaughtUpAsync(fixture.Schema, "EntityMentionHour");
+        await EventStoreProbe.CaughtUpAsync(fixture.Schema, "EntityProfile");
+        var trending = await GetAsync("/api/v1/entities/trending?window=24h&limit=50");
+        var person = Assert.Single(trending.GetProperty("items").EnumerateArray(), item => item.GetProperty("name").GetString() == "نيكولاي برانشتاين");
         Assert.Equal("PERSON", person.GetProperty("type").GetString());
         Assert.True(person.GetProperty("mentions").GetInt32() >= 6);
 

@@ -15,7 +15,7 @@ public sealed class ReplayTests(IngestionFixture fixture) : IClassFixture<Ingest
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var response = await fixture.Client.PostAsJsonAsync("/api/v1/articles", new { title = "إعادة التشغيل", body = "مقال لاختبار إعادة النشر. " + Guid.NewGuid(), source = "test" }, TestContext.Current.CancellationToken);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleReceived>().Any(m => m.ArticleId == id)), "first ArticleReceived");
+        await fixture.Probe.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "first ArticleReceived");
 
         using var subscriber = new HttpRequestMessage(HttpMethod.Post, "/api/v1/ops/replay");
         subscriber.Headers.Add("X-NewsMonitor-Role", "integrator");
@@ -27,8 +27,7 @@ public sealed class ReplayTests(IngestionFixture fixture) : IClassFixture<Ingest
         var view = await replay.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.True(view.GetProperty("replayed").GetInt32() >= 1);
 
-        await Eventually.TrueAsync(() => Task.FromResult(fixture.Probe.Received<ArticleReceived>().Count(m => m.ArticleId == id) >= 2), "replayed ArticleReceived");
-        var copies = fixture.Probe.Received<ArticleReceived>().Where(m => m.ArticleId == id).ToList();
+        var copies = await fixture.Probe.WaitForAtLeastAsync<ArticleReceived>(2, m => m.ArticleId == id, "replayed ArticleReceived");
         Assert.Equal(copies[0].Body, copies[^1].Body);
         Assert.Equal(copies[0].ReceivedAt, copies[^1].ReceivedAt);
 

@@ -28,7 +28,7 @@ public sealed class TracePropagationTests(IngestionFixture fixture) : IClassFixt
         var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
 
-        var received = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleReceived>().FirstOrDefault(m => m.ArticleId == id)), "ArticleReceived");
+        var received = await fixture.Probe.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "ArticleReceived");
         Assert.Equal(traceId.ToHexString(), fixture.Probe.TraceOf(received));
     }
 }

@@ -6,7 +6,9 @@ namespace NewsMonitor.Testing;
 
 /// <summary>
 /// A MassTransit bus on the real RabbitMQ node, in a test's virtual host: it records every message of the
-/// types it listens to, and publishes messages as another service would.
+/// types it listens to, and publishes messages as another service would. It handles its queue one message at a
+/// time, in queue order, so a marker it sends itself (<see cref="DrainAsync"/>) proves that everything queued
+/// before the marker has been recorded.
 /// </summary>
 public sealed class MessageProbe : IAsyncDisposable
 {
@@ -29,7 +31,10 @@ public sealed class MessageProbe : IAsyncDisposable
             });
             rabbit.ReceiveEndpoint("test-probe", endpoint =>
             {
-                foreach (var type in listenTo)
+                // In queue order: one message at a time, none fetched ahead.
+                endpoint.PrefetchCount = 1;
+                endpoint.ConcurrentMessageLimit = 1;
+                foreach (var type in listenTo.Append(typeof(ProbeMarker)))
                 {
                     typeof(MessageProbe).GetMethod(nameof(Listen), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                         .MakeGenericMethod(type).Invoke(null, [endpoint, (Action<Type, object>)((t, m) => probe!.Record(t, m))]);
@@ -44,6 +49,45 @@ public sealed class MessageProbe : IAsyncDisposable
     /// <summary>Messages of type <typeparamref name="T"/> received so far.</summary>
     public IReadOnlyList<T> Received<T>() where T : class =>
         _received.TryGetValue(typeof(T), out var queue) ? queue.Cast<T>().ToList() : [];
+
+    /// <summary>
+    /// The first recorded message of type <typeparamref name="T"/> that satisfies <paramref name="predicate"/>, waiting
+    /// for it if need be. Filter by the ids the test itself made (subscription and article), never by the article alone:
+    /// other tests of the class share the probe and their subscriptions may match the same article.
+    /// </summary>
+    public Task<T> WaitForAsync<T>(Func<T, bool> predicate, string what, TimeSpan? timeout = null) where T : class =>
+        Eventually.GetAsync(() => Task.FromResult(Received<T>().FirstOrDefault(predicate)), what, timeout);
+
+    /// <summary>Waits until at least <paramref name="count"/> recorded messages satisfy <paramref name="predicate"/>; returns all that do.</summary>
+    public Task<IReadOnlyList<T>> WaitForAtLeastAsync<T>(int count, Func<T, bool> predicate, string what, TimeSpan? timeout = null) where T : class =>
+        Eventually.GetAsync<IReadOnlyList<T>>(() =>
+        {
+            var matching = Received<T>().Where(predicate).ToList();
+            return Task.FromResult<IReadOnlyList<T>?>(matching.Count >= count ? matching : null);
+        }, what, timeout);
+
+    /// <summary>
+    /// Sends the probe a marker through its own queue and waits until it is recorded. The queue is handled in order,
+    /// so once this returns every message that reached the queue before the marker has been recorded: after a relay
+    /// has confirmed its publishes (<see cref="EventStoreProbe.CaughtUpAsync"/>), an absence in <see cref="Received{T}"/>
+    /// is then a fact and not a guess.
+    /// </summary>
+    public async Task DrainAsync(TimeSpan? timeout = null)
+    {
+        var marker = new ProbeMarker(Guid.NewGuid());
+        await _bus.Publish(marker);
+        await WaitForAsync<ProbeMarker>(recorded => recorded.Id == marker.Id, "the probe's own marker", timeout);
+    }
+
+    /// <summary>
+    /// Waits until the relay <paramref name="relay"/> of <paramref name="schema"/> has published every event stored there
+    /// when called, and this probe has recorded all of it (<see cref="DrainAsync"/>).
+    /// </summary>
+    public async Task SettleAsync(string schema, string relay, TimeSpan? timeout = null)
+    {
+        await EventStoreProbe.CaughtUpAsync(schema, relay, timeout);
+        await DrainAsync(timeout);
+    }
 
     /// <summary>Publishes <paramref name="message"/> to its exchange.</summary>
     public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
@@ -67,3 +111,6 @@ public sealed class MessageProbe : IAsyncDisposable
             return Task.CompletedTask;
         });
 }
+
+/// <summary>What <see cref="MessageProbe.DrainAsync"/> sends itself; no service listens to it.</summary>
+public sealed record ProbeMarker(Guid Id);

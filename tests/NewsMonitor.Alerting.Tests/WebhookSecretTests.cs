@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NewsMonitor.Alerting.Delivery;
@@ -200,6 +201,25 @@ public sealed class WebhookSecretTests(SecretsFixture fixture) : IClassFixture<S
         var request = receiver.Requests.ToArray()[0];
         Assert.Equal(WebhookDeliveryConsumer.Signature(secret, Encoding.UTF8.GetBytes(request.Body)), request.Signature);
         Assert.Equal("ok", (await DeliveryAsync("t-legacy", id)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_key_ring_is_in_the_database_and_another_replica_opens_what_one_sealed()
+    {
+        const string secret = "replica-secret-of-some-length";
+        var webhook = fixture.Service.Services.GetRequiredService<WebhookSecrets>().Seal("https://example.com/hook", secret);
+        // A Data Protection payload starts with a 4-byte magic header and the id of the key that sealed it.
+        var keyId = new Guid(Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(webhook.SealedSecret!).AsSpan(4, 16));
+        var ring = await TestInfrastructure.ScalarAsync<string>($"select string_agg(xml, '') from \"{fixture.Schema}\".data_protection_keys");
+        Assert.Contains($"id=\"{keyId}\"", ring, StringComparison.Ordinal);
+
+        // A second instance on the same schema (a replica, or this one after a restart) reads the same ring.
+        await using var replica = fixture.Service.WithWebHostBuilder(_ => { });
+        Assert.Equal(secret, replica.Services.GetRequiredService<WebhookSecrets>().Open(webhook));
+        Assert.Equal(1L, await TestInfrastructure.ScalarAsync<long>($"select count(*) from \"{fixture.Schema}\".data_protection_keys"));
+        // A protector for another purpose cannot open it.
+        Assert.Throws<System.Security.Cryptography.CryptographicException>(() =>
+            replica.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("another purpose").Unprotect(webhook.SealedSecret!));
     }
 
     [Fact]

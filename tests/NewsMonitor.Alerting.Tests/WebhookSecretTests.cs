@@ -184,21 +184,41 @@ public sealed class WebhookSecretTests(SecretsFixture fixture) : IClassFixture<S
     }
 
     [Fact]
-    public async Task A_webhook_stored_before_secrets_were_sealed_still_signs_with_its_clear_secret()
+    public async Task A_webhook_stored_before_secrets_were_sealed_still_delivers_and_is_sealed_and_masked_at_the_next_start()
     {
+        var first = "legacy-secret-" + Guid.NewGuid().ToString("N");
         var secret = "legacy-secret-" + Guid.NewGuid().ToString("N");
         await using var receiver = await WebhookReceiver.StartAsync(failures: 0);
         var id = Guid.CreateVersion7();
-        // The event as it was stored before: the secret in clear text, no sealed form.
+        // The events as they were stored before: the secret in clear text, no sealed form; the second secret replaced the first.
         await using (var session = fixture.Service.Services.GetRequiredService<IDocumentStore>().LightweightSession())
         {
-            session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, "t-legacy", "legacy", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow, new Webhook(receiver.Url, secret)));
+            session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, "t-legacy", "legacy", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow, new Webhook(receiver.Url, first)));
+            session.Events.Append(id, new SubscriptionChanged(id, "legacy", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow, new Webhook(receiver.Url, secret)));
             await session.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
+        Assert.Contains(secret, string.Concat((await DumpSchemaAsync()).Values), StringComparison.Ordinal);
 
         await fixture.Probe.PublishAsync(Article("قمة في الجبل الأسود"));
-        await Eventually.TrueAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "a delivery");
+        await Eventually.TrueAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "a delivery signed with the clear secret");
         var request = receiver.Requests.ToArray()[0];
+        Assert.Equal(WebhookDeliveryConsumer.Signature(secret, Encoding.UTF8.GetBytes(request.Body)), request.Signature);
+
+        // The next start (here a second instance on the same schema) seals it and masks both clear secrets out of the events.
+        await using var restarted = fixture.Service.WithWebHostBuilder(_ => { });
+        _ = restarted.Services;
+        var dump = await DumpSchemaAsync();
+        foreach (var (table, rows) in dump)
+        {
+            Assert.False(rows.Contains(first, StringComparison.Ordinal), $"the first clear secret is still in table {table}");
+            Assert.False(rows.Contains(secret, StringComparison.Ordinal), $"the clear secret is still in table {table}");
+        }
+        Assert.Equal(1L, await TestInfrastructure.ScalarAsync<long>(
+            $"select count(*) from \"{fixture.Schema}\".mt_events where stream_id = '{id}' and type = 'webhook_secret_sealed'"));
+
+        await fixture.Probe.PublishAsync(Article("الجبل الأسود مرة أخرى"));
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Requests.Count >= 2), "a delivery signed with the sealed secret");
+        request = receiver.Requests.ToArray()[1];
         Assert.Equal(WebhookDeliveryConsumer.Signature(secret, Encoding.UTF8.GetBytes(request.Body)), request.Signature);
         Assert.Equal("ok", (await DeliveryAsync("t-legacy", id)).GetProperty("status").GetString());
     }

@@ -30,6 +30,12 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionResumed>();
                 options.Events.AddEventType<WebhookDeliveryFailed>();
                 options.Events.AddEventType<WebhookDeliveryRecovered>();
+                options.Events.AddEventType<WebhookSecretSealed>();
+                // What masking leaves of an event stored with a clear webhook secret (LegacyWebhookSecrets): no secret.
+                options.Events.AddMaskingRuleForProtectedInformation<SubscriptionCreated>(created =>
+                    created.Webhook is null ? created : created with { Webhook = created.Webhook with { Secret = null } });
+                options.Events.AddMaskingRuleForProtectedInformation<SubscriptionChanged>(changed =>
+                    changed.Webhook is null ? changed : changed with { Webhook = changed.Webhook with { Secret = null } });
                 options.Events.AddEventType<DigestCompiled>();
                 options.Projections.Snapshot<Digest>(SnapshotLifecycle.Inline);
                 options.Schema.For<Digest>().Index(digest => digest.SubscriptionId);
@@ -67,6 +73,7 @@ public static class AlertingModule
         // Webhook secrets are sealed at rest under Data Protection, its key ring in this service's schema.
         builder.AddDataProtectionKeyRing("alerting");
         builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddHostedService<LegacyWebhookSecrets>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();

@@ -38,6 +38,12 @@ public sealed record SubscriptionCreated(Guid SubscriptionId, string Tenant, str
 /// <summary>A subscription's name, rule, mode or webhook changed.</summary>
 public sealed record SubscriptionChanged(Guid SubscriptionId, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
 
+/// <summary>
+/// A webhook secret stored in clear text (before secrets were sealed) was sealed; the clear text was then masked out of
+/// the stream's earlier events (<see cref="Delivery.LegacyWebhookSecrets"/>).
+/// </summary>
+public sealed record WebhookSecretSealed(Guid SubscriptionId, string SealedSecret, DateTimeOffset At);
+
 /// <summary>An alert could not be delivered to the webhook after every retry: the dead letter, kept on the subscription.</summary>
 public sealed record WebhookDeliveryFailed(Guid SubscriptionId, Guid AlertId, int Attempts, string Error, DateTimeOffset At);
 
@@ -85,6 +91,10 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
         Name = changed.Name, Rule = changed.Rule, Mode = changed.Mode, ChangedAt = changed.At, Webhook = changed.Webhook,
         DeliveryStatus = changed.Webhook is null ? "none" : changed.Webhook == Webhook ? DeliveryStatus : "ok",
     };
+
+    /// <summary>Replaces a clear secret by its sealed form; the webhook is otherwise the same, and so is its delivery status.</summary>
+    public Subscription Apply(WebhookSecretSealed sealedSecret) =>
+        Webhook is null ? this : this with { Webhook = Webhook with { Secret = null, SealedSecret = sealedSecret.SealedSecret } };
 
     /// <summary>Applies a dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
     public Subscription Apply(WebhookDeliveryFailed failed) => this with

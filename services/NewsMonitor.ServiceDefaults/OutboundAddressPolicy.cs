@@ -100,7 +100,7 @@ public static class OutboundAddressPolicy
             }
             catch (SocketException exception)
             {
-                throw new OutboundAddressRefusedException($"The host {name} does not resolve ({exception.SocketErrorCode}).");
+                throw new OutboundAddressRefusedException($"The host {name} does not resolve ({exception.SocketErrorCode}).") { Transient = true };
             }
         }
         if (addresses.Length == 0) throw new OutboundAddressRefusedException($"The host {name} resolves to no address.");
@@ -179,4 +179,11 @@ public static class OutboundAddressPolicy
 }
 
 /// <summary>An outbound connection was refused by <see cref="OutboundAddressPolicy"/>; the message says why.</summary>
-public sealed class OutboundAddressRefusedException(string message) : IOException(message);
+public sealed class OutboundAddressRefusedException(string message) : IOException(message)
+{
+    /// <summary>
+    /// True when the refusal may not hold a moment later (the name did not resolve), false when an address was refused
+    /// (retrying it at once would meet the same answer).
+    /// </summary>
+    public bool Transient { get; init; }
+}

@@ -101,8 +101,11 @@ public sealed class OutboundAddressPolicyTests
         Assert.Contains("The host localhost resolves to", refused.Message, StringComparison.Ordinal);
         Assert.Contains("loopback", refused.Message, StringComparison.Ordinal);
         Assert.NotEmpty(await OutboundAddressPolicy.ResolveAsync("localhost", allowLocalNetworks: true, TestContext.Current.CancellationToken));
-        Assert.Contains("does not resolve", (await Assert.ThrowsAsync<OutboundAddressRefusedException>(() =>
-            OutboundAddressPolicy.ResolveAsync("no-such-host.invalid", allowLocalNetworks: false, TestContext.Current.CancellationToken))).Message, StringComparison.Ordinal);
+        Assert.False(refused.Transient);
+        var unresolved = await Assert.ThrowsAsync<OutboundAddressRefusedException>(() =>
+            OutboundAddressPolicy.ResolveAsync("no-such-host.invalid", allowLocalNetworks: false, TestContext.Current.CancellationToken));
+        Assert.Contains("does not resolve", unresolved.Message, StringComparison.Ordinal);
+        Assert.True(unresolved.Transient);
         Assert.StartsWith("::1 is loopback", (await Assert.ThrowsAsync<OutboundAddressRefusedException>(() =>
             OutboundAddressPolicy.ResolveAsync("[::1]", allowLocalNetworks: false, TestContext.Current.CancellationToken))).Message, StringComparison.Ordinal);
     }

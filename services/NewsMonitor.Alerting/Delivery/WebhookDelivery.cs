@@ -100,7 +100,8 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error!, clock.GetUtcNow()), cancellationToken);
     }
 
-    // The error (null on success) and whether another try may help: a refused address does not change in seconds.
+    // The error (null on success) and whether another try may help: a refused address does not change in seconds; a
+    // name that did not resolve may.
     private async Task<(string? Error, bool Retry)> PostAsync(Uri url, string secret, Guid deliveryId, byte[] body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
@@ -114,7 +115,7 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         }
         catch (HttpRequestException exception) when (exception.InnerException is OutboundAddressRefusedException refused)
         {
-            return (refused.Message, false);
+            return (refused.Message, refused.Transient);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

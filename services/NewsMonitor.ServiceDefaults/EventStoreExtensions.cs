@@ -29,6 +29,9 @@ public static class EventStoreExtensions
         var daemonMode = Enum.Parse<DaemonMode>(builder.Configuration["NewsMonitor:DaemonMode"] ?? nameof(DaemonMode.Solo));
 
         builder.Services.AddHealthChecks().AddCheck("postgres", new PostgresHealthCheck(connectionString), tags: ["ready"]);
+        // Marten's default logger prints every parameter of a failed command (whole events); this one prints none.
+        builder.Services.ConfigureMarten((services, options) =>
+            options.Logger(new RedactingMartenLogger(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Marten"))));
 
         return builder.Services.AddMarten(options =>
             {

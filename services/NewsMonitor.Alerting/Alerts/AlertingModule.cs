@@ -30,6 +30,12 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionResumed>();
                 options.Events.AddEventType<WebhookDeliveryFailed>();
                 options.Events.AddEventType<WebhookDeliveryRecovered>();
+                options.Events.AddEventType<WebhookSecretSealed>();
+                // What masking leaves of an event stored with a clear webhook secret (LegacyWebhookSecrets): no secret.
+                options.Events.AddMaskingRuleForProtectedInformation<SubscriptionCreated>(created =>
+                    created.Webhook is null ? created : created with { Webhook = created.Webhook with { Secret = null } });
+                options.Events.AddMaskingRuleForProtectedInformation<SubscriptionChanged>(changed =>
+                    changed.Webhook is null ? changed : changed with { Webhook = changed.Webhook with { Secret = null } });
                 options.Events.AddEventType<DigestCompiled>();
                 options.Projections.Snapshot<Digest>(SnapshotLifecycle.Inline);
                 options.Schema.For<Digest>().Index(digest => digest.SubscriptionId);
@@ -57,9 +63,17 @@ public static class AlertingModule
         });
         builder.Services.AddSingleton<AlertBroadcaster>();
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Alerting:Webhooks"));
-        // No redirects: a redirect could lead a delivery to an address the target check refused.
+        // Deliveries connect only to addresses the outbound policy allows, checked on the address connected to; no
+        // redirects (one could lead anywhere) and no proxy. The client's own request logs are off: they print the URL,
+        // whose path some receivers use as a bearer token; the consumer logs what a reader needs.
         builder.Services.AddHttpClient(WebhookDeliveryConsumer.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(services =>
+                OutboundAddressPolicy.CreateHandler(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.AllowPrivateTargets))
+            .RemoveAllLoggers();
+        // Webhook secrets are sealed at rest under Data Protection, its key ring in this service's schema.
+        builder.AddDataProtectionKeyRing("alerting");
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddHostedService<LegacyWebhookSecrets>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();

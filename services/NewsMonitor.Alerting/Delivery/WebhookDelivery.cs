@@ -7,13 +7,18 @@ using MassTransit;
 using NewsMonitor.Alerting.Alerts;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Delivery;
 
 /// <summary>Webhook settings (<c>Alerting:Webhooks</c>).</summary>
 public sealed class WebhookOptions
 {
-    /// <summary>Allow targets on private and loopback addresses (tests and closed networks only).</summary>
+    /// <summary>
+    /// Allow targets on loopback, private, carrier-grade NAT and unique-local addresses (tests and closed networks only);
+    /// link-local, multicast, broadcast, documentation and the other special ranges of <see cref="OutboundAddressPolicy"/>
+    /// stay refused.
+    /// </summary>
     public bool AllowPrivateTargets { get; set; }
 
     /// <summary>Tries per alert before it becomes a dead letter.</summary>
@@ -31,9 +36,12 @@ public sealed class WebhookOptions
 /// subscription, whose delivery status becomes <c>failing</c> until a delivery succeeds again.
 /// </summary>
 public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClientFactory clients, Microsoft.Extensions.Options.IOptions<WebhookOptions> options,
-    TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
+    WebhookSecrets secrets, TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
 {
-    /// <summary>Name of the HTTP client used for deliveries (no redirects, 10 s timeout).</summary>
+    /// <summary>
+    /// Name of the HTTP client used for deliveries: 10 s timeout, no redirects, no proxy, connections only to addresses
+    /// <see cref="OutboundAddressPolicy"/> allows, checked on the address connected to.
+    /// </summary>
     public const string ClientName = "webhooks";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -68,18 +76,21 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         if (subscription.Webhook is not { } webhook || subscription.Deleted) return;
         var settings = options.Value;
         var url = new Uri(webhook.Url);
-        var error = await WebhookTargets.CheckAddressAsync(url, settings.AllowPrivateTargets, cancellationToken);
+        var secret = secrets.Open(webhook);
+        // No address check here: the delivery client checks the address it connects to (resolving again here would
+        // check one answer of the name and connect to another).
+        var error = secret is null ? "The webhook secret cannot be opened: the key that sealed it is not in the key ring." : null;
         var attempts = 0;
         while (error is null)
         {
             attempts++;
-            error = await PostAsync(url, webhook.Secret, deliveryId, body, cancellationToken);
+            (error, var retry) = await PostAsync(url, secret!, deliveryId, body, cancellationToken);
             if (error is null)
             {
                 if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
                 return;
             }
-            if (attempts >= settings.Attempts) break;
+            if (!retry || attempts >= settings.Attempts) break;
             var delay = settings.FirstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
             logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", deliveryId, attempts, error, (int)delay);
             await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, cancellationToken);
@@ -89,7 +100,9 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error!, clock.GetUtcNow()), cancellationToken);
     }
 
-    private async Task<string?> PostAsync(Uri url, string secret, Guid deliveryId, byte[] body, CancellationToken cancellationToken)
+    // The error (null on success) and whether another try may help: a refused address does not change in seconds; a
+    // name that did not resolve may.
+    private async Task<(string? Error, bool Retry)> PostAsync(Uri url, string secret, Guid deliveryId, byte[] body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
@@ -98,11 +111,15 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         try
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            return (response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", true);
+        }
+        catch (HttpRequestException exception) when (exception.InnerException is OutboundAddressRefusedException refused)
+        {
+            return (refused.Message, refused.Transient);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return exception.Message;
+            return (exception.Message, true);
         }
     }
 

@@ -1,12 +1,11 @@
-using System.Net;
-using System.Net.Sockets;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Delivery;
 
 /// <summary>
-/// Which webhook targets are allowed: absolute http(s) URLs whose addresses are public. Private, loopback,
-/// link-local and carrier-grade NAT addresses are refused (no reaching into our own network through a
-/// subscriber's URL) unless the operator setting <c>Alerting:Webhooks:AllowPrivateTargets</c> is on.
+/// Which webhook targets are allowed: absolute http(s) URLs whose addresses pass the shared
+/// <see cref="OutboundAddressPolicy"/> (public unicast only; loopback, private, carrier-grade NAT and unique-local
+/// addresses only under the operator setting <c>Alerting:Webhooks:AllowPrivateTargets</c>).
 /// </summary>
 public static class WebhookTargets
 {
@@ -23,40 +22,21 @@ public static class WebhookTargets
         return null;
     }
 
-    /// <summary>Whether <paramref name="address"/> is private, loopback, link-local or otherwise not on the public internet.</summary>
-    public static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address)) return true;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.Equals(IPAddress.IPv6Any);
-        var b = address.GetAddressBytes();
-        return b[0] switch
-        {
-            0 or 10 or 127 => true,
-            100 => b[1] is >= 64 and <= 127,
-            169 => b[1] == 254,
-            172 => b[1] is >= 16 and <= 31,
-            192 => b[1] == 168,
-            _ => false,
-        };
-    }
-
-    /// <summary>Resolves the URL's host and says why it may not be called, or null when it may.</summary>
+    /// <summary>
+    /// Resolves the URL's host and says why it may not be called, or null when it may: every address it resolves to
+    /// must pass <see cref="OutboundAddressPolicy"/>, with local networks allowed only under the operator setting. The
+    /// same check runs again when a delivery connects (the address may have changed since), on the address it connects to.
+    /// </summary>
     public static async Task<string?> CheckAddressAsync(Uri url, bool allowPrivate, CancellationToken cancellationToken)
     {
-        if (allowPrivate) return null;
-        IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(url.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(url.Host, cancellationToken);
+            await OutboundAddressPolicy.ResolveAsync(url.IdnHost, allowPrivate, cancellationToken);
+            return null;
         }
-        catch (SocketException exception)
+        catch (OutboundAddressRefusedException refused)
         {
-            return $"The webhook host {url.Host} does not resolve: {exception.Message}";
+            return "The webhook url is refused: " + refused.Message;
         }
-        return addresses.Length == 0 || addresses.Any(IsPrivate)
-            ? $"The webhook host {url.Host} resolves to a private or loopback address, which is not allowed."
-            : null;
     }
 }

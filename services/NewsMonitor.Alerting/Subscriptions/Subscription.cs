@@ -1,13 +1,48 @@
+using System.Text;
+
 namespace NewsMonitor.Alerting.Subscriptions;
 
-/// <summary>Where a subscription's alerts are also POSTed, and the secret that signs them.</summary>
-public sealed record Webhook(string Url, string Secret);
+/// <summary>
+/// Where a subscription's alerts are also POSTed, and the secret that signs them. The secret is kept sealed under Data
+/// Protection (<see cref="SealedSecret"/>, made by <see cref="Delivery.WebhookSecrets"/>); events stored before secrets
+/// were sealed carry it in clear text in <see cref="Secret"/>, which is still read. Printing one never shows either.
+/// </summary>
+/// <param name="Url">The receiver's URL.</param>
+/// <param name="Secret">The secret in clear text: only in events stored before secrets were sealed; null in new ones.</param>
+/// <param name="SealedSecret">The secret protected by Data Protection (purpose <c>NewsMonitor.Alerting.WebhookSecret</c>).</param>
+public sealed record Webhook(string Url, string? Secret = null, string? SealedSecret = null)
+{
+    // Records print every member; this one must not print the secret in either form, nor the URL's path and query,
+    // which some receivers use as a bearer token (e.g. https://hooks.example/T0/B0/token).
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Url = ").Append(Redaction.Origin(Url)).Append(", Secret = ").Append(Redaction.Hidden);
+        return true;
+    }
+}
+
+/// <summary>How secrets and their neighbours are shown in logs, exception messages and problem details.</summary>
+public static class Redaction
+{
+    /// <summary>What is printed in place of a secret.</summary>
+    public const string Hidden = "[redacted]";
+
+    /// <summary>The scheme, host and port of <paramref name="url"/>, with its path and query hidden.</summary>
+    public static string Origin(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority}/{Hidden}" : Hidden;
+}
 
 /// <summary>A subscription was created; first event of its stream.</summary>
 public sealed record SubscriptionCreated(Guid SubscriptionId, string Tenant, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
 
 /// <summary>A subscription's name, rule, mode or webhook changed.</summary>
 public sealed record SubscriptionChanged(Guid SubscriptionId, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
+
+/// <summary>
+/// A webhook secret stored in clear text (before secrets were sealed) was sealed; the clear text was then masked out of
+/// the stream's earlier events (<see cref="Delivery.LegacyWebhookSecrets"/>).
+/// </summary>
+public sealed record WebhookSecretSealed(Guid SubscriptionId, string SealedSecret, DateTimeOffset At);
 
 /// <summary>An alert could not be delivered to the webhook after every retry: the dead letter, kept on the subscription.</summary>
 public sealed record WebhookDeliveryFailed(Guid SubscriptionId, Guid AlertId, int Attempts, string Error, DateTimeOffset At);
@@ -56,6 +91,10 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
         Name = changed.Name, Rule = changed.Rule, Mode = changed.Mode, ChangedAt = changed.At, Webhook = changed.Webhook,
         DeliveryStatus = changed.Webhook is null ? "none" : changed.Webhook == Webhook ? DeliveryStatus : "ok",
     };
+
+    /// <summary>Replaces a clear secret by its sealed form; the webhook is otherwise the same, and so is its delivery status.</summary>
+    public Subscription Apply(WebhookSecretSealed sealedSecret) =>
+        Webhook is null ? this : this with { Webhook = Webhook with { Secret = null, SealedSecret = sealedSecret.SealedSecret } };
 
     /// <summary>Applies a dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
     public Subscription Apply(WebhookDeliveryFailed failed) => this with

@@ -11,8 +11,15 @@ namespace NewsMonitor.Alerting.Subscriptions;
 /// <summary>Body of <c>POST</c> and <c>PUT /api/v1/subscriptions</c>.</summary>
 public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook);
 
-/// <summary>Webhook target of a subscription.</summary>
-public sealed record WebhookRequest(string? Url, string? Secret);
+/// <summary>Webhook target of a subscription. Printing one never shows the secret, nor the URL's path and query.</summary>
+public sealed record WebhookRequest(string? Url, string? Secret)
+{
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Url = ").Append(Redaction.Origin(Url)).Append(", Secret = ").Append(Redaction.Hidden);
+        return true;
+    }
+}
 
 /// <summary>A subscription as the API shows it.</summary>
 public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery)
@@ -62,14 +69,17 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
-        SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, CancellationToken cancellationToken)
+        SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
+        CancellationToken cancellationToken)
     {
         var (valid, problem) = Validate(request);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         var caller = Caller.From(http);
         var id = Guid.CreateVersion7();
-        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), valid.Webhook));
+        // The secret is sealed before it reaches the store: events, documents and any error about them hold only the sealed form.
+        var webhook = valid!.Webhook is { } given ? secrets.Seal(given.Url!, given.Secret!) : null;
+        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }
@@ -90,14 +100,19 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, CancellationToken cancellationToken)
+        Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
+        CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
         var (valid, problem) = Validate(request);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
-        var changed = new SubscriptionChanged(id, valid!.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), valid.Webhook);
+        // The same URL and secret keep the stored (sealed) webhook, so the change is no new webhook and keeps the delivery status.
+        var webhook = valid!.Webhook is not { } given ? null
+            : subscription.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!) ? current
+            : secrets.Seal(given.Url!, given.Secret!);
+        var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook);
         session.Events.Append(id, changed);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed)));
@@ -134,14 +149,15 @@ public static class SubscriptionsApi
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound($"No subscription with id {id}.");
 
-    private sealed record ValidRequest(string Name, string Rule, string Mode, Webhook? Webhook);
+    // The webhook is still in clear text here (its URL trimmed); it is sealed just before it is stored.
+    private sealed record ValidRequest(string Name, string Rule, string Mode, WebhookRequest? Webhook);
 
     // The address check resolves the host, so it runs after the pure checks and only for a webhook that passed them.
     private static async Task<ProblemHttpResult?> CheckWebhookAddressAsync(ValidRequest request, WebhookOptions options, CancellationToken cancellationToken)
     {
         if (request.Webhook is null) return null;
-        var error = await WebhookTargets.CheckAddressAsync(new Uri(request.Webhook.Url), options.AllowPrivateTargets, cancellationToken);
-        return error is null ? null : Problems.BadRequest("Invalid subscription", error, new Dictionary<string, string[]> { ["webhook"] = [error] });
+        var error = await WebhookTargets.CheckAddressAsync(new Uri(request.Webhook.Url!), options.AllowPrivateTargets, cancellationToken);
+        return error is null ? null : Problems.BadRequest("Invalid subscription", error, new Dictionary<string, string[]> { ["webhook.url"] = [error] });
     }
 
     private static (ValidRequest? Request, ProblemHttpResult? Problem) Validate(SubscriptionRequest? request)
@@ -156,7 +172,7 @@ public static class SubscriptionsApi
         if (request.Webhook is not null && WebhookTargets.CheckShape(request.Webhook.Url, request.Webhook.Secret) is { } webhookError) errors["webhook"] = [webhookError];
         var (_, ruleError) = AlertRule.Parse(request.Rule);
         if (ruleError is not null) errors["rule"] = [ruleError.Message];
-        var webhook = request.Webhook is { Url: { } url, Secret: { } secret } ? new Webhook(url.Trim(), secret) : null;
+        var webhook = request.Webhook is { Url: { } url, Secret: { } secret } ? new WebhookRequest(url.Trim(), secret) : null;
         if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode, webhook), null);
 
         var problem = Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);

@@ -38,9 +38,8 @@ public sealed class HostileInputTests(HostileClassificationFixture fixture) : IC
     [Theory]
     [InlineData("POST", "/api/v1/topics/hostile-topic/apply?from=%00", HttpStatusCode.BadRequest)]
     [InlineData("POST", "/api/v1/topics/hostile-topic/apply?limit=99999999999999", HttpStatusCode.BadRequest)]
-    [InlineData("POST", "/api/v1/topics/%00/apply", HttpStatusCode.NotFound)]
     [InlineData("POST", "/api/v1/topics/%E2%80%AE/apply", HttpStatusCode.NotFound)]
-    [InlineData("PUT", "/api/v1/topics/%00", HttpStatusCode.NotFound)]
+    [InlineData("PUT", "/api/v1/topics/%E2%80%AE", HttpStatusCode.NotFound)]
     public async Task Hostile_paths_and_parameters_are_problems(string method, string path, HttpStatusCode status)
     {
         var before = await fixture.StoredEventsAsync();

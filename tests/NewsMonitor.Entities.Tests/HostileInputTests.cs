@@ -36,8 +36,9 @@ public sealed class HostileInputTests(HostileEntitiesFixture fixture) : IClassFi
     }
 
     [Theory]
-    [InlineData("/api/v1/entities/%00/aliases", "{\"alias\": \"اسم\"}")]
-    [InlineData("/api/v1/entities/%00/merge", "{\"into\": \"mark-rutte\"}")]
+    // A NUL in the path (%00) never reaches the application: ASP.NET Core's URL decoder refuses it (Kestrel answers 400 itself).
+    [InlineData("/api/v1/entities/%E2%80%AE/aliases", "{\"alias\": \"اسم\"}")]
+    [InlineData("/api/v1/entities/%E2%80%AEx/merge", "{\"into\": \"mark-rutte\"}")]
     [InlineData("/api/v1/entities/mark-rutte/merge", "{\"into\": \"no-such-entity\"}")]
     public async Task A_hostile_entity_id_in_the_path_is_a_problem_not_a_500(string path, string body)
     {

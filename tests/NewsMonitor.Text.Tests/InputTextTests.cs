@@ -11,19 +11,27 @@ public class InputTextTests
     [InlineData(null)]
     public void Prose_accepts_everything_that_can_be_stored(string? text) => Assert.Null(InputText.Check(text, TextKind.Prose));
 
-    [Theory]
-    [InlineData("a\0b", "NUL", 1)]
-    [InlineData("\ud800", "unpaired surrogate (U+D800)", 0)]
-    [InlineData("ab\udc00", "unpaired surrogate (U+DC00)", 2)]
-    [InlineData("a\ud800b", "unpaired surrogate (U+D800)", 1)]
-    public void Every_kind_refuses_what_cannot_be_stored(string text, string named, int position)
+    // Built here, not in attributes: test data with an unpaired surrogate does not survive serialisation to the runner.
+    [Fact]
+    public void Every_kind_refuses_what_cannot_be_stored()
     {
-        foreach (var kind in Enum.GetValues<TextKind>())
+        (string Text, string Named, int Position)[] cases =
+        [
+            ("a\0b", "NUL", 1),
+            (new string('\uD800', 1), "unpaired surrogate (U+D800)", 0),
+            ("ab" + '\uDC00', "unpaired surrogate (U+DC00)", 2),
+            ("a" + '\uD800' + "b", "unpaired surrogate (U+D800)", 1),
+            ("🇳🇱" + '\uDBFF', "unpaired surrogate (U+DBFF)", 4),
+        ];
+        foreach (var (text, named, position) in cases)
         {
-            var problem = InputText.Check(text, kind);
-            Assert.NotNull(problem);
-            Assert.Contains(named, problem, StringComparison.Ordinal);
-            Assert.Contains($"position {position}", problem, StringComparison.Ordinal);
+            foreach (var kind in Enum.GetValues<TextKind>())
+            {
+                var problem = InputText.Check(text, kind);
+                Assert.NotNull(problem);
+                Assert.Contains(named, problem, StringComparison.Ordinal);
+                Assert.Contains($"position {position}", problem, StringComparison.Ordinal);
+            }
         }
     }
 

@@ -46,11 +46,9 @@ public static class ArticleValidation
             return (null, errors);
         }
 
-        // Text that PostgreSQL cannot store (NUL, unpaired surrogates) is refused whichever way it came in; article text may
-        // carry bidirectional controls (Arabic text uses them), so title, body and source are prose.
-        InputText.Refuse(errors, "title", submission.Title, TextKind.Prose);
-        InputText.Refuse(errors, "body", submission.Body, TextKind.Prose);
-        InputText.Refuse(errors, "source", submission.Source, TextKind.Prose);
+        // Text that PostgreSQL cannot store (NUL, unpaired surrogates) is refused whichever way it came in (a field's own
+        // length message comes first); article text may carry bidirectional controls (Arabic text uses them), so title, body
+        // and source are prose.
         InputText.Refuse(errors, "url", submission.Url, TextKind.Name);
         InputText.Refuse(errors, "language", submission.Language, TextKind.Name);
 
@@ -61,6 +59,10 @@ public static class ArticleValidation
         var body = submission.Body;
         if (string.IsNullOrWhiteSpace(body)) errors.TryAdd("body", ["A body is required."]);
         else if (body.Length > MaxBodyLength) errors.TryAdd("body", [$"The body is {body.Length} characters long; the limit is {MaxBodyLength}."]);
+
+        InputText.Refuse(errors, "title", submission.Title, TextKind.Prose);
+        InputText.Refuse(errors, "body", submission.Body, TextKind.Prose);
+        InputText.Refuse(errors, "source", submission.Source, TextKind.Prose);
 
         string? canonicalUrl = null;
         if (!string.IsNullOrWhiteSpace(submission.Url))

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -46,6 +47,16 @@ public static class ServiceDefaultsExtensions
                 Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "A key issued by an operator (POST /api/v1/keys).",
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
+            return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, context, _) =>
+        {
+            // CheckedStringConverter (a custom converter) hides from the schema generator that these are strings.
+            if (context.JsonTypeInfo.Type == typeof(string))
+            {
+                var nullable = context.JsonPropertyInfo?.AttributeProvider is PropertyInfo property
+                    && new NullabilityInfoContext().Create(property).ReadState != NullabilityState.NotNull;
+                schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            }
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

@@ -132,7 +132,9 @@ public static partial class InputProblems
         if (message.Contains("maximum configured depth", StringComparison.Ordinal)) return "nested deeper than 64 levels";
         if (message.Contains("could not be converted", StringComparison.Ordinal)) return "a value of the wrong type (an object with the documented fields is expected)";
         if (message.Contains("UTF-8", StringComparison.OrdinalIgnoreCase)) return "bytes that are not UTF-8";
-        if (message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)) return "the document ends too early";
+        if (message.Contains("does not contain any JSON tokens", StringComparison.Ordinal)) return "no JSON at all (an empty body)";
+        if (message.Contains("depth to be zero", StringComparison.Ordinal) || message.Contains("end of data", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)) return "the document ends too early";
         return "syntax error";
     }
 

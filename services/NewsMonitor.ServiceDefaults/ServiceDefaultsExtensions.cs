@@ -1,7 +1,10 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -13,13 +16,24 @@ using OpenTelemetry.Trace;
 
 namespace NewsMonitor.ServiceDefaults;
 
-/// <summary>What every NewsMonitor service and the gateway share: tracing, health checks, problem+json errors.</summary>
+/// <summary>What every NewsMonitor service and the gateway share: tracing, health checks, problem+json errors, input checks.</summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Adds OpenTelemetry tracing, health checks and problem details.</summary>
+    /// <summary>Adds OpenTelemetry tracing, health checks, problem details and the checks of hostile input.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddProblemDetails();
+        // Every problem carries a type, also for statuses ASP.NET Core has none for (413, 414, 429, 431).
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Type ??= Problems.TypeOf(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
+        builder.Services.AddExceptionHandler<InputExceptionHandler>();
+        // Binding failures throw, so InputExceptionHandler can name the field and the reason instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new CheckedStringConverter()));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestLineSize = RequestLimits.KestrelLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestLimits.KestrelHeaderBytes;
+        });
         // Every service publishes its OpenAPI document at /openapi/v1.json; the gateway shows them all at /docs.
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -34,6 +48,16 @@ public static class ServiceDefaultsExtensions
                 Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "A key issued by an operator (POST /api/v1/keys).",
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", document)] = [] }];
+            return Task.CompletedTask;
+        }).AddSchemaTransformer((schema, context, _) =>
+        {
+            // CheckedStringConverter (a custom converter) hides from the schema generator that these are strings.
+            if (context.JsonTypeInfo.Type == typeof(string))
+            {
+                var nullable = context.JsonPropertyInfo?.AttributeProvider is PropertyInfo property
+                    && new NullabilityInfoContext().Create(property).ReadState != NullabilityState.NotNull;
+                schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            }
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
@@ -56,11 +80,15 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health/live</c> and <c>/health/ready</c> and turns unhandled errors into problem+json.</summary>
+    /// <summary>
+    /// Maps <c>/health/live</c> and <c>/health/ready</c>, turns unhandled errors and bare error statuses into problem+json,
+    /// and answers requests over the documented URI and header limits (<see cref="RequestLimits"/>).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLimits();
         // Public by name: the OpenAPI document and the health probes; every other endpoint needs a caller (Access).
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") }).AllowAnonymous();

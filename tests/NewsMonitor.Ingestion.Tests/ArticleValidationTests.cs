@@ -68,4 +68,15 @@ public class ArticleValidationTests
         Assert.Equal("en", ArticleValidation.Validate(new ArticleSubmission("t", "نص", Language: "EN")).Article!.Language);
         Assert.True(ArticleValidation.Validate(new ArticleSubmission("t", "b", Language: "not a tag!")).Errors.ContainsKey("language"));
     }
+
+    [Fact]
+    public void Text_that_cannot_be_stored_is_refused_by_field_however_it_came_in()
+    {
+        var (article, errors) = ArticleValidation.Validate(new ArticleSubmission("قمة\0", "نص " + '\uD800', Source: "a\0b", Url: "https://example.org/\u202E"));
+        Assert.Null(article);
+        Assert.Contains("NUL", errors["title"][0]);
+        Assert.Contains("unpaired surrogate", errors["body"][0]);
+        Assert.Contains("NUL", errors["source"][0]);
+        Assert.Contains("bidirectional control U+202E", errors["url"][0]);
+    }
 }

@@ -47,9 +47,8 @@ public static class DoorPolicies
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await TypedResults.Problem(title: "Too many requests",
-                        detail: $"This key sent more than {options.BurstPerKey} requests in a burst or {options.PerSecondPerKey} a second; retry after {retryAfter} s.",
-                        statusCode: StatusCodes.Status429TooManyRequests)
+                await Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests",
+                        $"This key sent more than {options.BurstPerKey} requests in a burst or {options.PerSecondPerKey} a second; retry after {retryAfter} s.")
                     .ExecuteAsync(context.HttpContext);
             };
         });
@@ -89,8 +88,8 @@ public static class DoorPolicies
         {
             if (context.Request.ContentLength > limit)
             {
-                await TypedResults.Problem(title: "Payload too large",
-                    detail: $"The request body is {context.Request.ContentLength:N0} bytes; the limit is {limit:N0}.", statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(context);
+                await Problems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large",
+                    $"The request body is {context.Request.ContentLength:N0} bytes; the limit is {limit:N0}.").ExecuteAsync(context);
                 return;
             }
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;

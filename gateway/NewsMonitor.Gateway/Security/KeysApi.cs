@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Text;
 
 namespace NewsMonitor.Gateway.Security;
 
@@ -30,10 +31,12 @@ public static partial class KeysApi
     private static async Task<Results<Created<IssuedKeyView>, ProblemHttpResult>> IssueAsync(IssueKeyRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        // The name is shown in lists and logs: no control or bidirectional override characters (InputText).
+        InputText.Refuse(errors, "name", request?.Name, TextKind.Name);
         var role = request?.Role?.Trim().ToLowerInvariant();
         if (role is null || !ApiKeyRecord.Roles.Contains(role)) errors["role"] = ["required: operator, integrator or subscriber"];
         var name = request?.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100) errors["name"] = ["required: 1 to 100 characters saying whose key it is"];
+        if (string.IsNullOrEmpty(name) || name.Length > 100) errors.TryAdd("name", ["required: 1 to 100 characters saying whose key it is"]);
         var tenant = string.IsNullOrWhiteSpace(request?.Tenant) ? Caller.DefaultTenant : request.Tenant.Trim();
         if (!TenantPattern().IsMatch(tenant)) errors["tenant"] = ["lower-case letters, digits, '-' and '_', 1 to 64 characters"];
         if (errors.Count > 0) return Problems.BadRequest("Invalid key request", string.Join("; ", errors.Select(error => $"{error.Key}: {error.Value[0]}")), errors);
@@ -53,13 +56,17 @@ public static partial class KeysApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
+        // No key has the empty id, and Marten refuses it as a stream id.
+        if (id == Guid.Empty) return NoSuchKey(id);
         var stream = await session.Events.FetchForWriting<ApiKeyRecord>(id, cancellationToken);
-        if (stream.Aggregate is null) return Problems.NotFound($"No key {id} was issued (the key from configuration cannot be revoked here: change NEWSMONITOR_ADMIN_KEY).");
+        if (stream.Aggregate is null) return NoSuchKey(id);
         if (stream.Aggregate.RevokedAt is not null) return TypedResults.NoContent();
         stream.AppendOne(new ApiKeyRevoked(id, clock.GetUtcNow()));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();
     }
+
+    private static ProblemHttpResult NoSuchKey(Guid id) => Problems.NotFound($"No key {id} was issued (the key from configuration cannot be revoked here: change NEWSMONITOR_ADMIN_KEY).");
 }
 
 /// <summary>Body of <c>POST /api/v1/keys</c>.</summary>

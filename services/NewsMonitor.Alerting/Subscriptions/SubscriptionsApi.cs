@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Digests;
+using NewsMonitor.Text;
 using NewsMonitor.Text.Rules;
 using NewsMonitor.ServiceDefaults;
 
@@ -152,6 +153,12 @@ public static class SubscriptionsApi
     // The webhook is still in clear text here (its URL trimmed); it is sealed just before it is stored.
     private sealed record ValidRequest(string Name, string Rule, string Mode, WebhookRequest? Webhook);
 
+    /// <summary>Longest subscription name.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Longest webhook secret (an HMAC key; longer ones add nothing).</summary>
+    public const int MaxSecretLength = 1_024;
+
     // The address check resolves the host, so it runs after the pure checks and only for a webhook that passed them.
     private static async Task<ProblemHttpResult?> CheckWebhookAddressAsync(ValidRequest request, WebhookOptions options, CancellationToken cancellationToken)
     {
@@ -162,15 +169,27 @@ public static class SubscriptionsApi
 
     private static (ValidRequest? Request, ProblemHttpResult? Problem) Validate(SubscriptionRequest? request)
     {
-        if (request is null) return (null, Problems.BadRequest("Invalid subscription", "The body must be a JSON object with \"name\" and \"rule\"."));
+        if (request is null)
+        {
+            return (null, Problems.BadRequest("Invalid subscription", "The body must be a JSON object with \"name\" and \"rule\".",
+                new Dictionary<string, string[]> { ["body"] = ["A JSON object with \"name\" and \"rule\" is required."] }));
+        }
         var errors = new Dictionary<string, string[]>();
+        // Names show in lists and logs and rules must read as they match: no control or bidirectional override characters.
+        InputText.Refuse(errors, "name", request.Name, TextKind.Name);
+        InputText.Refuse(errors, "rule", request.Rule, TextKind.Rule);
+        InputText.Refuse(errors, "mode", request.Mode, TextKind.Name);
+        InputText.Refuse(errors, "webhook.url", request.Webhook?.Url, TextKind.Name);
+        InputText.Refuse(errors, "webhook.secret", request.Webhook?.Secret, TextKind.Prose);
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name)) errors["name"] = ["A name is required."];
-        else if (name.Length > 200) errors["name"] = ["The name is longer than 200 characters."];
+        if (string.IsNullOrEmpty(name)) errors.TryAdd("name", ["A name is required."]);
+        else if (name.Length > MaxNameLength) errors.TryAdd("name", [$"The name is longer than {MaxNameLength} characters."]);
         var mode = string.IsNullOrWhiteSpace(request.Mode) ? "immediate" : request.Mode.Trim().ToLowerInvariant();
-        if (!Subscription.Modes.Contains(mode)) errors["mode"] = [$"The mode must be one of {string.Join(", ", Subscription.Modes)}."];
-        if (request.Webhook is not null && WebhookTargets.CheckShape(request.Webhook.Url, request.Webhook.Secret) is { } webhookError) errors["webhook"] = [webhookError];
-        var (_, ruleError) = AlertRule.Parse(request.Rule);
+        if (!Subscription.Modes.Contains(mode)) errors.TryAdd("mode", [$"The mode must be one of {string.Join(", ", Subscription.Modes)}."]);
+        if (request.Webhook?.Secret?.Length > MaxSecretLength) errors.TryAdd("webhook.secret", [$"The webhook secret is longer than {MaxSecretLength} characters."]);
+        if (request.Webhook is not null && !errors.Keys.Any(key => key.StartsWith("webhook", StringComparison.Ordinal))
+            && WebhookTargets.CheckShape(request.Webhook.Url, request.Webhook.Secret) is { } webhookError) errors["webhook"] = [webhookError];
+        var ruleError = errors.ContainsKey("rule") ? null : AlertRule.Parse(request.Rule).Error;
         if (ruleError is not null) errors["rule"] = [ruleError.Message];
         var webhook = request.Webhook is { Url: { } url, Secret: { } secret } ? new WebhookRequest(url.Trim(), secret) : null;
         if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode, webhook), null);

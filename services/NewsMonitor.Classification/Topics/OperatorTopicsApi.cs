@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Text;
 using NewsMonitor.Text.Rules;
 
 namespace NewsMonitor.Classification.Topics;
@@ -125,11 +126,14 @@ public static partial class OperatorTopicsApi
 
     private static (string? Rule, ProblemHttpResult? Problem) Validate(string? text, string? description, TopicLexicon lexicon, Dictionary<string, string[]> errors)
     {
-        var (rule, ruleError) = AlertRule.Parse(text);
+        // A rule must read as it matches: no control or bidirectional override characters (InputText).
+        var refused = InputText.Refuse(errors, "rule", text, TextKind.Rule);
+        InputText.Refuse(errors, "description", description, TextKind.Prose);
+        var (rule, ruleError) = refused ? ((AlertRule?)null, (RuleError?)null) : AlertRule.Parse(text);
         if (ruleError is not null) errors["rule"] = [ruleError.Message];
-        else if (rule!.Fields.FirstOrDefault(field => field.Field == "topic" && !lexicon.Topics.Any(topic => topic.Label.Equals(field.Value.Trim(), StringComparison.OrdinalIgnoreCase))) is { } filter)
+        else if (!refused && rule!.Fields.FirstOrDefault(field => field.Field == "topic" && !lexicon.Topics.Any(topic => topic.Label.Equals(field.Value.Trim(), StringComparison.OrdinalIgnoreCase))) is { } filter)
             errors["rule"] = [$"{filter.Display}: topic filters in an operator topic name built-in labels (GET /api/v1/topics), which the model decides first."];
-        if (description is { Length: > MaxDescription }) errors["description"] = [$"at most {MaxDescription} characters"];
+        if (description is { Length: > MaxDescription }) errors.TryAdd("description", [$"at most {MaxDescription} characters"]);
         if (errors.Count == 0) return (rule!.Text.Trim(), null);
         var problem = Problems.BadRequest("Invalid topic", string.Join(" ", errors.Select(error => $"{error.Key}: {error.Value[0]}")), errors);
         if (ruleError is not null) problem.ProblemDetails.Extensions["rulePosition"] = ruleError.Position;

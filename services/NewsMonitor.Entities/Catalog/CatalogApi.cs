@@ -25,10 +25,13 @@ public static class CatalogApi
     private static async Task<Results<Created<EntityRef>, ProblemHttpResult>> DefineAsync(DefineEntityRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
+        // Names and aliases are shown and matched: no control or bidirectional override characters (InputText).
+        InputText.Refuse(errors, "name", request?.Name, TextKind.Name);
+        for (var i = 0; i < (request?.Aliases?.Length ?? 0); i++) InputText.Refuse(errors, $"aliases[{i}]", request!.Aliases![i], TextKind.Name);
         var type = request?.Type?.Trim().ToUpperInvariant();
         if (type is null || !Types.Contains(type)) errors["type"] = ["required: PERSON, ORG or LOC"];
         var name = request?.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 200 || Tokenizer.PhraseKey(name).Length == 0) errors["name"] = ["required: 1 to 200 characters with at least one word"];
+        if (string.IsNullOrEmpty(name) || name.Length > 200 || Tokenizer.PhraseKey(name).Length == 0) errors.TryAdd("name", ["required: 1 to 200 characters with at least one word"]);
         var aliases = (request?.Aliases ?? []).Select(alias => alias?.Trim() ?? "").ToArray();
         if (aliases.Length > 100 || aliases.Any(alias => alias.Length is 0 or > 200 || alias.StartsWith('~') && alias.Length == 1)) errors["aliases"] = ["at most 100 aliases of 1 to 200 characters"];
         var id = request?.Id?.Trim();
@@ -45,6 +48,8 @@ public static class CatalogApi
     private static async Task<Results<Ok<EntityAliasesView>, ProblemHttpResult>> AddAliasAsync(string id, AddAliasRequest? request, HttpContext http, IDocumentSession session, EntityDirectory directory, TimeProvider clock, CancellationToken cancellationToken)
     {
         var alias = request?.Alias?.Trim();
+        if (InputText.Check(alias, TextKind.Name) is { } refused)
+            return Problems.BadRequest("Invalid alias", $"alias {refused}", new Dictionary<string, string[]> { ["alias"] = [$"alias {refused}"] });
         if (string.IsNullOrEmpty(alias) || alias.Length > 200 || Tokenizer.PhraseKey(alias.TrimStart('~')).Length == 0)
             return Problems.BadRequest("Invalid alias", "alias: required, 1 to 200 characters with at least one word (prefix ~ for a contextual alias).", new Dictionary<string, string[]> { ["alias"] = ["required"] });
         var catalog = (await directory.CurrentAsync(session, cancellationToken)).Catalog;
@@ -66,6 +71,8 @@ public static class CatalogApi
     private static async Task<Results<Ok<EntityMergeView>, ProblemHttpResult>> MergeAsync(string id, MergeRequest? request, HttpContext http, IDocumentSession session, EntityDirectory directory, TimeProvider clock, CancellationToken cancellationToken)
     {
         var into = request?.Into?.Trim();
+        if (InputText.Check(into, TextKind.Name) is { } refused)
+            return Problems.BadRequest("Invalid merge", $"into {refused}", new Dictionary<string, string[]> { ["into"] = [$"into {refused}"] });
         if (string.IsNullOrEmpty(into)) return Problems.BadRequest("Invalid merge", "into: required, the id of the entity to merge into.", new Dictionary<string, string[]> { ["into"] = ["required"] });
         var catalog = (await directory.CurrentAsync(session, cancellationToken)).Catalog;
         var from = catalog.Resolve(id);

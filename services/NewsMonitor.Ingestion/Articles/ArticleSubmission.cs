@@ -33,6 +33,9 @@ public static class ArticleValidation
     /// <summary>Longest accepted URL.</summary>
     public const int MaxUrlLength = 2_048;
 
+    /// <summary>Longest accepted source name.</summary>
+    public const int MaxSourceLength = 500;
+
     /// <summary>Returns the valid article, or the problems keyed by field name.</summary>
     public static (ValidArticle? Article, Dictionary<string, string[]> Errors) Validate(ArticleSubmission? submission)
     {
@@ -43,23 +46,35 @@ public static class ArticleValidation
             return (null, errors);
         }
 
+        // Text that PostgreSQL cannot store (NUL, unpaired surrogates) is refused whichever way it came in (a field's own
+        // length message comes first); article text may carry bidirectional controls (Arabic text uses them), so title, body
+        // and source are prose.
+        InputText.Refuse(errors, "url", submission.Url, TextKind.Name);
+        InputText.Refuse(errors, "language", submission.Language, TextKind.Name);
+
         var title = submission.Title?.Trim();
-        if (string.IsNullOrEmpty(title)) errors["title"] = ["A title is required."];
-        else if (title.Length > MaxTitleLength) errors["title"] = [$"The title is {title.Length} characters long; the limit is {MaxTitleLength}."];
+        if (string.IsNullOrEmpty(title)) errors.TryAdd("title", ["A title is required."]);
+        else if (title.Length > MaxTitleLength) errors.TryAdd("title", [$"The title is {title.Length} characters long; the limit is {MaxTitleLength}."]);
 
         var body = submission.Body;
-        if (string.IsNullOrWhiteSpace(body)) errors["body"] = ["A body is required."];
-        else if (body.Length > MaxBodyLength) errors["body"] = [$"The body is {body.Length} characters long; the limit is {MaxBodyLength}."];
+        if (string.IsNullOrWhiteSpace(body)) errors.TryAdd("body", ["A body is required."]);
+        else if (body.Length > MaxBodyLength) errors.TryAdd("body", [$"The body is {body.Length} characters long; the limit is {MaxBodyLength}."]);
+
+        InputText.Refuse(errors, "title", submission.Title, TextKind.Prose);
+        InputText.Refuse(errors, "body", submission.Body, TextKind.Prose);
+        InputText.Refuse(errors, "source", submission.Source, TextKind.Prose);
 
         string? canonicalUrl = null;
         if (!string.IsNullOrWhiteSpace(submission.Url))
         {
             canonicalUrl = submission.Url.Length > MaxUrlLength ? null : CanonicalUrl.From(submission.Url);
-            if (canonicalUrl is null) errors["url"] = ["The url must be an absolute http or https URL of at most 2048 characters."];
+            if (canonicalUrl is null) errors.TryAdd("url", ["The url must be an absolute http or https URL of at most 2048 characters."]);
         }
 
         var language = submission.Language?.Trim().ToLowerInvariant();
-        if (!string.IsNullOrEmpty(language) && !IsLanguageTag(language)) errors["language"] = ["The language must be a language tag such as \"ar\" or \"en\"."];
+        if (!string.IsNullOrEmpty(language) && !IsLanguageTag(language)) errors.TryAdd("language", ["The language must be a language tag such as \"ar\" or \"en\"."]);
+
+        if (submission.Source?.Trim().Length > MaxSourceLength) errors.TryAdd("source", [$"The source is longer than {MaxSourceLength} characters."]);
 
         if (errors.Count > 0) return (null, errors);
 

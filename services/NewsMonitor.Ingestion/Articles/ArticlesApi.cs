@@ -3,6 +3,7 @@ using System.Text.Json;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using NewsMonitor.ServiceDefaults;
 
@@ -27,6 +28,7 @@ public static class ArticlesApi
     private static async Task<Results<Accepted<IntakeOutcome>, ProblemHttpResult>> SubmitAsync(
         HttpRequest request, ArticleIntake intake, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
+        if (!request.HasJsonContentType()) return UnsupportedMediaType(request, "application/json");
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body.Problem is not null) return body.Problem;
         var parsed = Parse(body.Bytes, json.Value.SerializerOptions);
@@ -42,9 +44,11 @@ public static class ArticlesApi
     private static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> SubmitBatchAsync(
         HttpRequest request, ArticleIntake intake, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
+        var ndjson = IsNdjson(request.ContentType);
+        if (!ndjson && !request.HasJsonContentType()) return UnsupportedMediaType(request, "application/json (an array) or application/x-ndjson");
         var body = await ReadBodyAsync(request, cancellationToken);
         if (body.Problem is not null) return body.Problem;
-        var items = SplitBatch(body.Bytes, request.ContentType);
+        var items = SplitBatch(body.Bytes, ndjson);
         if (items.Problem is not null) return items.Problem;
         if (items.Elements.Count > MaxBatchItems) return Problems.BadRequest("Batch too large", $"The batch has {items.Elements.Count} items; the limit is {MaxBatchItems}.");
 
@@ -55,7 +59,10 @@ public static class ArticlesApi
             var parsed = Parse(items.Elements[i], json.Value.SerializerOptions);
             if (parsed.Problem is not null)
             {
-                results[i] = BatchItemResult.Invalid(i, new Dictionary<string, string[]> { ["json"] = [parsed.Problem.ProblemDetails.Detail ?? "Malformed JSON."] });
+                // The item's own errors (a refused field is named), else the reason the item is not an article.
+                results[i] = BatchItemResult.Invalid(i, parsed.Problem.ProblemDetails.Extensions.TryGetValue("errors", out var itemErrors) && itemErrors is IDictionary<string, string[]> named
+                    ? named
+                    : new Dictionary<string, string[]> { ["json"] = [parsed.Problem.ProblemDetails.Detail ?? "Malformed JSON."] });
                 continue;
             }
             var (article, errors) = ArticleValidation.Validate(parsed.Submission);
@@ -84,13 +91,22 @@ public static class ArticlesApi
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, cancellationToken);
             var bytes = buffer.ToArray();
+            if (bytes.Length == 0) return ([], Problems.BadRequest("Empty body", "The request has no body; send the article as JSON. Nothing was stored.", new Dictionary<string, string[]> { ["body"] = ["empty"] }));
             return System.Text.Unicode.Utf8.IsValid(bytes) ? (bytes, null) : ([], InvalidUtf8(bytes));
         }
         catch (BadHttpRequestException exception)
         {
-            return ([], TypedResults.Problem(title: "Request body rejected", detail: exception.Message, statusCode: exception.StatusCode));
+            return ([], Problems.Of(exception.StatusCode, "Request body rejected", exception.Message + " Nothing was stored."));
         }
     }
+
+    private static ProblemHttpResult UnsupportedMediaType(HttpRequest request, string expected) => Problems.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+        $"The body is {(string.IsNullOrEmpty(request.ContentType) ? "sent without a Content-Type" : $"declared as \"{request.ContentType}\"")}; send it as {expected}. Nothing was stored.");
+
+    // NDJSON goes by several names; any of them, with or without parameters.
+    private static bool IsNdjson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Value?.ToLowerInvariant() is "application/x-ndjson" or "application/ndjson" or "application/jsonl" or "application/x-jsonlines" or "application/jsonlines";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -106,23 +122,22 @@ public static class ArticlesApi
     {
         try
         {
-            var reader = new Utf8JsonReader(utf8.Span);
-            var submission = JsonSerializer.Deserialize<ArticleSubmission>(ref reader, options);
+            // The whole span must be one document: trailing data is an error, not ignored.
+            var submission = JsonSerializer.Deserialize<ArticleSubmission>(utf8.Span, options);
             return submission is null
-                ? (null, Problems.BadRequest("Malformed JSON", "The request body must be a JSON object with at least \"title\" and \"body\"."))
+                ? (null, Problems.BadRequest("Malformed JSON", "The request body must be a JSON object with at least \"title\" and \"body\", not null.",
+                    new Dictionary<string, string[]> { ["body"] = ["null"] }))
                 : (submission, null);
         }
         catch (JsonException exception)
         {
-            return (null, Problems.BadRequest("Malformed JSON", Describe(exception)));
+            return (null, InputProblems.ForJson(exception));
         }
     }
 
-    private static (List<ReadOnlyMemory<byte>> Elements, ProblemHttpResult? Problem) SplitBatch(byte[] bytes, string? contentType)
+    private static (List<ReadOnlyMemory<byte>> Elements, ProblemHttpResult? Problem) SplitBatch(byte[] bytes, bool ndjson)
     {
         var elements = new List<ReadOnlyMemory<byte>>();
-        var ndjson = contentType?.Contains("ndjson", StringComparison.OrdinalIgnoreCase) == true
-                     || contentType?.Contains("jsonl", StringComparison.OrdinalIgnoreCase) == true;
         if (ndjson)
         {
             // One JSON object per line; a broken line is reported as that item's problem, the rest go on.
@@ -146,7 +161,7 @@ public static class ArticlesApi
         }
         catch (JsonException exception)
         {
-            return (elements, Problems.BadRequest("Malformed JSON", Describe(exception)));
+            return (elements, InputProblems.ForJson(exception));
         }
     }
 
@@ -154,12 +169,6 @@ public static class ArticlesApi
     {
         foreach (var b in line) if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) return false;
         return true;
-    }
-
-    private static string Describe(JsonException exception)
-    {
-        var where = exception.LineNumber is { } line ? $" (line {line + 1}, byte {exception.BytePositionInLine + 1}{(string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "" : ", at " + exception.Path)})" : "";
-        return $"The body is not valid JSON for an article{where}. Nothing was stored.";
     }
 }
 

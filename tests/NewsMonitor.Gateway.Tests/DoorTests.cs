@@ -52,6 +52,28 @@ public sealed class DoorTests(GatewayFixture fixture) : IClassFixture<GatewayFix
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(fixture.Client, HttpMethod.Delete, $"/api/v1/keys/{Guid.NewGuid()}", GatewayFixture.OperatorKey)).StatusCode);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("default")]
+    public async Task A_subscriber_key_needs_a_tenant_of_its_own(string? tenant)
+    {
+        // The default tenant holds the operators' own subscriptions: a subscriber there would read and change them.
+        var response = await SendAsync(fixture.Client, HttpMethod.Post, "/api/v1/keys", GatewayFixture.OperatorKey, new { role = "subscriber", tenant, name = "customer" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("errors").TryGetProperty("tenant", out _));
+    }
+
+    [Theory]
+    [InlineData("/api/v1/keys")]
+    [InlineData("/Api/v1/keys")]
+    [InlineData("/API/V1/KEYS")]
+    public async Task Api_answers_are_never_cached_whatever_the_spelling_of_the_path(string path)
+    {
+        var response = await SendAsync(fixture.Client, HttpMethod.Get, path, GatewayFixture.OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control of {path}: {response.Headers.CacheControl}");
+    }
+
     [Fact]
     public async Task Only_operators_manage_keys_and_bad_requests_name_the_field()
     {

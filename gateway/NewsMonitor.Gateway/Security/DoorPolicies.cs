@@ -69,10 +69,10 @@ public static class DoorPolicies
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
                 // The API reference at /docs (Scalar) needs inline scripts and styles; the dashboard does not.
-                var inline = context.Request.Path.StartsWithSegments("/docs", StringComparison.Ordinal) ? " 'unsafe-inline'" : "";
+                var inline = context.Request.Path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase) ? " 'unsafe-inline'" : "";
                 headers.ContentSecurityPolicy = $"default-src 'self'; img-src 'self' data:; style-src 'self'{inline}; script-src 'self'{inline}; connect-src 'self'; "
                     + "font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
-                if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)) headers.CacheControl = "no-store";
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)) headers.CacheControl = "no-store";
                 return Task.CompletedTask;
             });
             await next(context);

@@ -39,6 +39,10 @@ public static partial class KeysApi
         if (string.IsNullOrEmpty(name) || name.Length > 100) errors.TryAdd("name", ["required: 1 to 100 characters saying whose key it is"]);
         var tenant = string.IsNullOrWhiteSpace(request?.Tenant) ? Caller.DefaultTenant : request.Tenant.Trim();
         if (!TenantPattern().IsMatch(tenant)) errors["tenant"] = ["lower-case letters, digits, '-' and '_', 1 to 64 characters"];
+        // A subscriber sees its tenant's subscriptions and alerts; the default tenant holds the operators' own, so a
+        // subscriber key needs a tenant of its own (one issued without one would share the operators' data).
+        else if (role == "subscriber" && tenant == Caller.DefaultTenant)
+            errors["tenant"] = [$"required for a subscriber key, and not '{Caller.DefaultTenant}' (the operators' tenant)"];
         if (errors.Count > 0) return Problems.BadRequest("Invalid key request", string.Join("; ", errors.Select(error => $"{error.Key}: {error.Value[0]}")), errors);
 
         var secret = ApiKeyRecord.NewSecret();

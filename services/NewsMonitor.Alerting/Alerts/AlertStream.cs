@@ -101,32 +101,51 @@ public static class AlertStreamApi
     private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertBroadcaster broadcaster, IDocumentStore store, Caller caller, Guid? subscriptionId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var alerts = broadcaster.ListenAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // The stream may end while a read is pending (the subscription was deleted, the client left): stop the read and
+        // let it finish before the enumerator is disposed, which a pending MoveNextAsync would refuse.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var alerts = broadcaster.ListenAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         // Listening starts with the first MoveNextAsync; only then is the client told the stream is ready.
         var next = alerts.MoveNextAsync().AsTask();
-        yield return new SseItem<AlertView>(null!, "ready");
-        var quietSince = DateTimeOffset.UtcNow;
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            var finished = await Task.WhenAny(next, Task.Delay(Recheck, cancellationToken)).ConfigureAwait(false);
-            if (finished != next)
+            yield return new SseItem<AlertView>(null!, "ready");
+            var quietSince = DateTimeOffset.UtcNow;
+            while (!cancellationToken.IsCancellationRequested)
             {
-                // A deleted subscription ends its stream; the client's reconnect then answers 404.
-                if (subscriptionId is { } id && !await IsOpenAsync(store, id, caller, cancellationToken)) yield break;
-                // A heartbeat keeps proxies from closing a quiet connection.
-                if (DateTimeOffset.UtcNow - quietSince < Heartbeat) continue;
+                var finished = await Task.WhenAny(next, Task.Delay(Recheck, cancellationToken)).ConfigureAwait(false);
+                if (finished != next)
+                {
+                    // A deleted subscription ends its stream; the client's reconnect then answers 404.
+                    if (subscriptionId is { } id && !await IsOpenAsync(store, id, caller, cancellationToken)) yield break;
+                    // A heartbeat keeps proxies from closing a quiet connection.
+                    if (DateTimeOffset.UtcNow - quietSince < Heartbeat) continue;
+                    quietSince = DateTimeOffset.UtcNow;
+                    yield return new SseItem<AlertView>(null!, "heartbeat");
+                    continue;
+                }
+                if (!await next) yield break;
+                var alert = alerts.Current;
+                next = alerts.MoveNextAsync().AsTask();
+                if (!caller.CanSee(alert.Tenant) || (subscriptionId is { } only && alert.SubscriptionId != only)) continue;
                 quietSince = DateTimeOffset.UtcNow;
-                yield return new SseItem<AlertView>(null!, "heartbeat");
-                continue;
+                yield return new SseItem<AlertView>(
+                    new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), "alert")
+                { EventId = alert.AlertId.ToString() };
             }
-            if (!await next) yield break;
-            var alert = alerts.Current;
-            next = alerts.MoveNextAsync().AsTask();
-            if (!caller.CanSee(alert.Tenant) || (subscriptionId is { } only && alert.SubscriptionId != only)) continue;
-            quietSince = DateTimeOffset.UtcNow;
-            yield return new SseItem<AlertView>(
-                new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), "alert")
-            { EventId = alert.AlertId.ToString() };
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+                // The pending read was stopped.
+            }
+            await alerts.DisposeAsync();
         }
     }
 }

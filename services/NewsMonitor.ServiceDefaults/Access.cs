@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace NewsMonitor.ServiceDefaults;
@@ -40,8 +39,8 @@ public static partial class Access
     private static partial Regex TenantPattern();
 
     /// <summary>An authenticated principal for <paramref name="caller"/> under <paramref name="scheme"/>.</summary>
-    public static ClaimsPrincipal PrincipalOf(Caller caller, string scheme, params Claim[] more) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.Role, caller.Role), new Claim(TenantClaim, caller.Tenant), .. more], scheme));
+    public static ClaimsPrincipal PrincipalOf(Caller caller, string scheme) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Role, caller.Role), new Claim(TenantClaim, caller.Tenant)], scheme));
 
     /// <summary>
     /// Registers the policies and makes every endpoint private unless marked anonymous (<c>AllowAnonymous</c>), so a
@@ -61,8 +60,4 @@ public static partial class Access
         });
         return services;
     }
-
-    /// <summary>The detail of a 403: which role may not do what.</summary>
-    public static string ForbiddenDetail(HttpContext context) =>
-        $"A {Caller.From(context.User)?.Role ?? "caller's"} key may not {context.Request.Method} {context.Request.Path}.";
 }

@@ -84,15 +84,20 @@ public sealed class InternalCredential(string key)
 /// tenant make the caller; anything less fails, and a failure answers 401 problem+json (403 when the role may not).
 /// </summary>
 public sealed class GatewayCredentialHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, InternalCredential credential)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : ProblemAuthenticationHandler(options, logger, encoder)
 {
+    private const string NotFromGateway = "This service answers only requests forwarded by the NewsMonitor gateway.";
+
+    /// <inheritdoc />
+    protected override string MissingDetail => NotFromGateway;
+
     /// <inheritdoc />
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var headers = Request.Headers;
         var presented = headers[GatewayCredential.Header];
         if (presented.Count != 1 || !credential.Matches(presented[0]))
-            return Task.FromResult(AuthenticateResult.Fail("This service answers only requests forwarded by the NewsMonitor gateway."));
+            return Task.FromResult(AuthenticateResult.Fail(NotFromGateway));
         var role = headers[Caller.RoleHeader];
         var tenant = headers[Caller.TenantHeader];
         if (role.Count != 1 || !Access.IsRole(role[0]) || tenant.Count != 1 || !Access.IsTenant(tenant[0]))
@@ -100,15 +105,4 @@ public sealed class GatewayCredentialHandler(IOptionsMonitor<AuthenticationSchem
         var principal = Access.PrincipalOf(new Caller(role[0]!, tenant[0]!), Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }
-
-    /// <inheritdoc />
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        var result = await HandleAuthenticateOnceSafeAsync();
-        await Problems.Unauthorized(result.Failure?.Message ?? "This service answers only requests forwarded by the NewsMonitor gateway.").ExecuteAsync(Context);
-    }
-
-    /// <inheritdoc />
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.Forbidden(Access.ForbiddenDetail(Context)).ExecuteAsync(Context);
 }

@@ -12,9 +12,6 @@ public sealed record ApiKeyRevoked(Guid KeyId, DateTimeOffset At);
 /// <summary>A key as the gateway knows it: one stream per key, folded inline; looked up by hash on every request.</summary>
 public sealed record ApiKeyRecord(Guid Id, string Name, string Role, string Tenant, string Hash, string Prefix, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt = null)
 {
-    /// <summary>The roles a key may have.</summary>
-    public static readonly string[] Roles = ["operator", "integrator", "subscriber"];
-
     /// <summary>Starts the record.</summary>
     public static ApiKeyRecord Create(ApiKeyIssued issued) =>
         new(issued.KeyId, issued.Name, issued.Role, issued.Tenant, issued.Hash, issued.Prefix, issued.At);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -56,9 +55,10 @@ public sealed class ApiKeys(IDocumentStore store, string bootstrapOperatorKey)
 /// needs a caller, and which role, is decided by the policy of the endpoint the router selected (<see cref="Access"/>).
 /// </summary>
 public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeys keys)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : ProblemAuthenticationHandler(options, logger, encoder)
 {
-    private const string Missing = "Send your API key in the X-Api-Key header.";
+    /// <inheritdoc />
+    protected override string MissingDetail => "Send your API key in the X-Api-Key header.";
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -68,21 +68,16 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
         var key = presented.Count == 1 ? await keys.AuthenticateAsync(presented[0]!, Context.RequestAborted) : null;
         if (key is null) return AuthenticateResult.Fail("The API key is not valid (unknown or revoked).");
         Context.Items[ApiKeys.CallerItem] = key;
-        var principal = Access.PrincipalOf(key.Caller, Scheme.Name, new Claim(ClaimTypes.NameIdentifier, key.Id.ToString()));
+        var principal = Access.PrincipalOf(key.Caller, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     /// <inheritdoc />
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var result = await HandleAuthenticateOnceSafeAsync();
         Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
-        await Problems.Unauthorized(result.Failure?.Message ?? Missing).ExecuteAsync(Context);
+        return base.HandleChallengeAsync(properties);
     }
-
-    /// <inheritdoc />
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.Forbidden(Access.ForbiddenDetail(Context)).ExecuteAsync(Context);
 }
 
 /// <summary>Wiring of <see cref="ApiKeys"/>, the key authentication and the access policies.</summary>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NewsMonitor.ServiceDefaults;
@@ -7,7 +6,7 @@ using NewsMonitor.Text;
 namespace NewsMonitor.Gateway.Security;
 
 /// <summary><c>/api/v1/keys</c> (operators): issue a key (its secret is shown once), list keys, revoke one. Each change is an event.</summary>
-public static partial class KeysApi
+public static class KeysApi
 {
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
@@ -25,20 +24,17 @@ public static partial class KeysApi
         return app;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    private static partial Regex TenantPattern();
-
     private static async Task<Results<Created<IssuedKeyView>, ProblemHttpResult>> IssueAsync(IssueKeyRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         // The name is shown in lists and logs: no control or bidirectional override characters (InputText).
         InputText.Refuse(errors, "name", request?.Name, TextKind.Name);
         var role = request?.Role?.Trim().ToLowerInvariant();
-        if (role is null || !ApiKeyRecord.Roles.Contains(role)) errors["role"] = ["required: operator, integrator or subscriber"];
+        if (role is null || !Access.IsRole(role)) errors["role"] = ["required: operator, integrator or subscriber"];
         var name = request?.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 100) errors.TryAdd("name", ["required: 1 to 100 characters saying whose key it is"]);
         var tenant = string.IsNullOrWhiteSpace(request?.Tenant) ? Caller.DefaultTenant : request.Tenant.Trim();
-        if (!TenantPattern().IsMatch(tenant)) errors["tenant"] = ["lower-case letters, digits, '-' and '_', 1 to 64 characters"];
+        if (!Access.IsTenant(tenant)) errors["tenant"] = ["lower-case letters, digits, '-' and '_', 1 to 64 characters"];
         // A subscriber sees its tenant's subscriptions and alerts; the default tenant holds the operators' own, so a
         // subscriber key needs a tenant of its own (one issued without one would share the operators' data).
         else if (role == "subscriber" && tenant == Caller.DefaultTenant)

@@ -94,8 +94,7 @@ public static class AlertStreamApi
     private static async Task<bool> IsOpenAsync(IDocumentStore store, Guid subscriptionId, Caller caller, CancellationToken cancellationToken)
     {
         await using var session = store.QuerySession();
-        var subscription = await session.LoadAsync<Subscription>(subscriptionId, cancellationToken);
-        return subscription is { Deleted: false } && caller.CanSee(subscription.Tenant);
+        return await SubscriptionsApi.FindAsync(session, subscriptionId, caller, cancellationToken) is not null;
     }
 
     private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertBroadcaster broadcaster, IDocumentStore store, Caller caller, Guid? subscriptionId,

@@ -141,7 +141,8 @@ public static class SubscriptionsApi
         return TypedResults.Ok(SubscriptionView.From(paused ? subscription.Apply((SubscriptionPaused)change) : subscription.Apply((SubscriptionResumed)change)));
     }
 
-    private static async Task<Subscription?> FindAsync(IQuerySession session, Guid id, Caller caller, CancellationToken cancellationToken)
+    /// <summary>The subscription <paramref name="id"/> as <paramref name="caller"/> may see it: null when missing, deleted or another tenant's.</summary>
+    internal static async Task<Subscription?> FindAsync(IQuerySession session, Guid id, Caller caller, CancellationToken cancellationToken)
     {
         var subscription = await session.LoadAsync<Subscription>(id, cancellationToken);
         // Another tenant's subscription answers exactly like a missing one.

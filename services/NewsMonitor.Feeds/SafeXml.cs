@@ -41,6 +41,9 @@ internal static partial class SafeXml
             return new FeedFormatException($"the document is larger than {FeedLimits.MaxDocumentChars} characters or expands entities");
         if (LooksLikeHtml(text)) return new FeedFormatException(HtmlReason);
         var message = LineSuffix().Replace(error.Message, "").Trim();
+        // SyndicationFeed wraps its own errors in an XmlException without a position (the message carries it).
+        if (error.LineNumber == 0)
+            return new FeedFormatException($"not a readable feed: {message}{(error.InnerException is { } inner ? " (" + inner.Message + ")" : "")}");
         return new FeedFormatException($"malformed XML at line {error.LineNumber}, position {error.LinePosition}: {message}");
     }
 

@@ -48,6 +48,15 @@ public class HostileFeedTests
     }
 
     [Fact]
+    public void An_atom_feed_syndication_cannot_read_is_refused_without_a_made_up_position()
+    {
+        var atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><link href=\"https://a.example/1\" length=\"abc\"/></entry></feed>";
+        var reason = Refusal(Encoding.UTF8.GetBytes(atom));
+        Assert.StartsWith("not a readable feed: ", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 0", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_roots_and_empty_documents_are_refused_with_a_reason()
     {
         Assert.Equal("not a feed: the root element is <catalog>", Refusal(Encoding.UTF8.GetBytes("<catalog><book/></catalog>")));

@@ -1,0 +1,7 @@
+namespace NewsMonitor.Sources.Sources;
+
+public static partial class SourcesApi
+{
+    // POST /opml arrives with the Feeds library's OPML parser (merged from i14-feeds).
+    static partial void MapOpml(RouteGroupBuilder group);
+}

@@ -51,7 +51,7 @@ public sealed class Source
     /// <summary>End of the last poll that did not fail (a 304 counts).</summary>
     public DateTimeOffset? LastSuccessAt { get; set; }
 
-    /// <summary>Reason of the last failure; cleared by a successful poll.</summary>
+    /// <summary>Reason of the last failure, or the trouble a successful poll reported (items whose page failed, child sitemaps); cleared by a clean poll.</summary>
     public string? LastError { get; set; }
 
     /// <summary>Failed polls in a row.</summary>
@@ -179,7 +179,8 @@ public sealed class Source
         {
             ConsecutiveFailures = 0;
             LastSuccessAt = polled.At;
-            LastError = null;
+            // A poll that read the feed may still report trouble (a child sitemap, a page): shown until a clean poll.
+            LastError = polled.Error;
             if (polled.NotModified) NotModified++;
             // A 304 carries no new validators; keep the ones that earned it.
             if (polled.Outcome == PollOutcome.Ok)

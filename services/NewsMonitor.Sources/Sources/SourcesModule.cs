@@ -2,6 +2,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Sources.Fetching;
+using NewsMonitor.Sources.Polling;
 
 namespace NewsMonitor.Sources.Sources;
 
@@ -32,6 +34,9 @@ public static class SourcesModule
         var submitTimeout = builder.Configuration.GetSection("Sources").GetValue<TimeSpan?>("SubmitTimeout") ?? new SourcesOptions().SubmitTimeout;
         builder.AddMessaging("sources", bus => bus.AddRequestClient<SubmitArticle>(submitTimeout));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPoliteFetcher(builder.Configuration);
+        builder.Services.AddSingleton<PollRunner>();
+        if (builder.Configuration.GetSection("Sources").GetValue("PollerEnabled", true)) builder.Services.AddHostedService<SourcePoller>();
         return builder;
     }
 }

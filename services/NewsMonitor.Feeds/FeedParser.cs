@@ -106,7 +106,8 @@ public static class FeedParser
             position++;
             var link = LinkOf(item, feedBase);
             var guid = Blank(item.Id);
-            if (link is null && guid is not null && Absolute(guid, location) is { } permalink) link = permalink;
+            // RSS's default isPermaLink guid is the article URL; only an absolute one is taken (a bare id is not a path).
+            if (link is null && Uri.TryCreate(guid, UriKind.Absolute, out _) && Absolute(guid, location) is { } permalink) link = permalink;
             var title = TextOf(item.Title);
             var summary = Blank(item.Summary?.Text);
             var content = Blank(Extension(item, "encoded", ContentNamespace)) ?? ContentOf(item.Content);
@@ -264,8 +265,9 @@ public static class FeedParser
                     if (url.NodeType != XmlNodeType.Element) { url.Read(); continue; }
                     switch (url.LocalName, url.NamespaceURI)
                     {
-                        case ("loc", not NewsNamespace): loc = url.ReadElementContentAsString(); break;
-                        case ("lastmod", not NewsNamespace): lastmod = url.ReadElementContentAsString(); break;
+                        // Image and video extensions have their own <loc>; only the sitemap's (or a namespace-less one) counts.
+                        case ("loc", SitemapNamespace or ""): loc = url.ReadElementContentAsString(); break;
+                        case ("lastmod", SitemapNamespace or ""): lastmod = url.ReadElementContentAsString(); break;
                         case ("title", NewsNamespace): title = url.ReadElementContentAsString(); break;
                         case ("publication_date", NewsNamespace): published = url.ReadElementContentAsString(); break;
                         case ("language", NewsNamespace): language = url.ReadElementContentAsString(); break;
@@ -301,7 +303,7 @@ public static class FeedParser
         var position = 0;
         while (reader.Read())
         {
-            if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "loc" || reader.Depth != 2) continue;
+            if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "loc" || reader.Depth != 2 || reader.NamespaceURI is not (SitemapNamespace or "")) continue;
             position++;
             if (position > FeedLimits.MaxItems)
                 throw new FeedFormatException($"the sitemap index has more than {FeedLimits.MaxItems} sitemaps; the limit is {FeedLimits.MaxItems}");

@@ -91,6 +91,7 @@ public sealed class PoliteFetcher : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.ResponseTimeout);
+            int? status = null; // known once the headers came, so a body that never finishes still says what began
             try
             {
                 using var message = new HttpRequestMessage(HttpMethod.Get, url);
@@ -98,6 +99,7 @@ public sealed class PoliteFetcher : IDisposable
                 if (IsSafeHeaderValue(request.ETag)) message.Headers.TryAddWithoutValidation("If-None-Match", request.ETag);
                 if (IsSafeHeaderValue(request.LastModified)) message.Headers.TryAddWithoutValidation("If-Modified-Since", request.LastModified);
                 using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                status = (int)response.StatusCode;
                 return await ReadAsync(request, url, response, lease, timeout.Token);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -106,11 +108,11 @@ public sealed class PoliteFetcher : IDisposable
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
-                return new Hop(Failed(request, url, null, $"timed out after {Seconds(_options.ResponseTimeout)} (no complete answer from {url})"), null);
+                return new Hop(Failed(request, url, status, $"timed out after {Seconds(_options.ResponseTimeout)} (no complete answer from {url})"), null);
             }
             catch (Exception exception)
             {
-                return new Hop(Failed(request, url, null, Describe(exception, url)), null);
+                return new Hop(Failed(request, url, status, Describe(exception, url)), null);
             }
         }
     }

@@ -110,7 +110,10 @@ public sealed partial class PollRunner(
         }
 
         var counts = new Counts();
-        var fresh = await NewItemsAsync(source.Id, items, settings.MaxItemsPerPoll, cancellationToken);
+        var (fresh, unseen) = await NewItemsAsync(source.Id, items, settings.MaxItemsPerPoll, cancellationToken);
+        // Items left for a later poll (over the cap, a page or ingestion that did not answer): the next poll must read
+        // the whole feed again, so this poll's validators are not kept (a 304 would hide those items).
+        var leftOver = unseen > fresh.Count;
         using (var scope = scopes.CreateScope())
         {
             var client = scope.ServiceProvider.GetRequiredService<IRequestClient<SubmitArticle>>();
@@ -119,13 +122,19 @@ public sealed partial class PollRunner(
                 var outcome = await ProcessItemAsync(source, item, kind, language, client, cancellationToken);
                 if (outcome.Problem is not null) problems.Add(outcome.Problem);
                 if (outcome.Recorded is { } recorded) counts.Add(recorded.Outcome);
-                if (outcome.StopPoll) break;
+                else if (outcome.Deferred) leftOver = true;
+                if (outcome.StopPoll)
+                {
+                    leftOver = true;
+                    break;
+                }
             }
         }
         if (document.Skipped.Count > 0) problems.Add($"{document.Skipped.Count} item(s) left out by the parser (first: {document.Skipped[0].Reason})");
 
         var now = clock.GetUtcNow();
-        return new SourcePolled(source.Id, now, PollOutcome.Ok, fetched.ETag, fetched.LastModified,
+        if (leftOver) problems.Add($"{unseen - counts.Seen} new item(s) left for the next poll");
+        return new SourcePolled(source.Id, now, PollOutcome.Ok, leftOver ? null : fetched.ETag, leftOver ? null : fetched.LastModified,
             counts.Seen, counts.Accepted, counts.Duplicates, counts.NearDuplicates, counts.Rejected, false,
             problems.Count == 0 ? null : Summarise(problems),
             SourceRules.NextPoll(now, source.IntervalSeconds, document.Ttl, fetched.MaxAge, fetched.RetryAfter), redirect);
@@ -136,7 +145,7 @@ public sealed partial class PollRunner(
         foreach (var item in document.Items) items.Add((item, document.Kind, item.Language ?? document.Language));
     }
 
-    private async Task<List<(FeedItem Item, FeedKind Kind, string? Language)>> NewItemsAsync(
+    private async Task<(List<(FeedItem Item, FeedKind Kind, string? Language)> Fresh, int Unseen)> NewItemsAsync(
         Guid sourceId, List<(FeedItem Item, FeedKind Kind, string? Language)> items, int max, CancellationToken cancellationToken)
     {
         // The same item may appear twice in one document (or in two child sitemaps): once is enough.
@@ -146,10 +155,11 @@ public sealed partial class PollRunner(
         var seen = new HashSet<Guid>();
         foreach (var chunk in ids.Chunk(1000))
             foreach (var item in await query.LoadManyAsync<SourceItem>(cancellationToken, chunk)) seen.Add(item.Id);
-        return unique.Where((_, i) => !seen.Contains(ids[i])).Take(max).ToList();
+        var unseen = unique.Where((_, i) => !seen.Contains(ids[i])).ToList();
+        return (unseen.Take(max).ToList(), unseen.Count);
     }
 
-    private sealed record ItemOutcome(SourceItemRecorded? Recorded, string? Problem, bool StopPoll = false);
+    private sealed record ItemOutcome(SourceItemRecorded? Recorded, string? Problem, bool StopPoll = false, bool Deferred = false);
 
     private async Task<ItemOutcome> ProcessItemAsync(Source source, FeedItem item, FeedKind kind, string? language, IRequestClient<SubmitArticle> client, CancellationToken cancellationToken)
     {
@@ -169,7 +179,7 @@ public sealed partial class PollRunner(
                 // A page that is gone (4xx other than 429) will not come back; anything else may, so the item waits for the next poll.
                 if (page.HttpStatus is >= 400 and < 500 and not 429 && text.Length == 0)
                     return await RecordAsync(source, item, url, title, null, "rejected", null, null, reason, cancellationToken) with { Problem = reason };
-                if (text.Length == 0) return new ItemOutcome(null, reason);
+                if (text.Length == 0) return new ItemOutcome(null, reason, Deferred: true);
             }
             else
             {

@@ -30,6 +30,7 @@ public sealed class PollerFixture : IAsyncLifetime
         ["Sources:MaxResponseBytes"] = "2000000",
         ["Sources:MaxBackoff"] = "00:00:01",
         ["Sources:Lease"] = "00:01:00",
+        ["Sources:MaxItemsPerPoll"] = "3",
     };
 
     /// <summary>Sources' Marten schema.</summary>

@@ -285,4 +285,40 @@ public sealed class PollerTests(PollerFixture fixture) : IClassFixture<PollerFix
         Assert.Equal(articles, await fixture.StoredArticlesAsync());
         Assert.Single(await fixture.ItemsAsync(id));
     }
+
+    [Fact]
+    public async Task Items_over_the_per_poll_cap_wait_for_the_next_poll_which_reads_the_whole_feed_again()
+    {
+        await using var server = await FeedServer.StartAsync(Token);
+        string[] stories =
+        [
+            "Volunteers planted four hundred oak saplings along the canal path on Sunday morning.",
+            "The regional orchestra announced a winter season of seven concerts in the old cathedral.",
+            "A cargo ship ran aground near the harbour entrance and was refloated at high tide.",
+            "Primary schools will open their libraries to families every Saturday from January.",
+            "The tram line extension to the airport passed its final safety inspection yesterday.",
+        ];
+        var items = stories.Select((story, i) => ($"Story {i}: {story.Split(' ')[1]}", server.Url($"/cap/{i}"), $"<p>{story}</p>")).ToArray();
+        server.Map("/cap.xml", FeedFixture.Text(FeedTexts.Rss(items)) with { ETag = "\"cap-v1\"" });
+        var articles = await fixture.StoredArticlesAsync();
+        var id = await fixture.AddSourceAsync(new { url = server.Url("/cap.xml").AbsoluteUri, intervalSeconds = 3600, fetchPages = "never" });
+
+        var first = await fixture.WaitForPollsAsync(id, 1);
+        Assert.Equal(3, first.GetProperty("itemsSeen").GetInt64());
+        Assert.Contains("2 new item(s) left for the next poll", first.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+
+        await fixture.PollNowAsync(id);
+        var second = await fixture.WaitForPollsAsync(id, 2);
+        // The ETag of a poll that left items behind was not kept: the feed was read again in full.
+        Assert.Null(server.RequestsTo("/cap.xml")[1].IfNoneMatch);
+        Assert.Equal(5, second.GetProperty("itemsSeen").GetInt64());
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("lastError").ValueKind);
+        Assert.Equal(articles + 5, await fixture.StoredArticlesAsync());
+
+        await fixture.PollNowAsync(id);
+        var third = await fixture.WaitForPollsAsync(id, 3);
+        Assert.Equal("\"cap-v1\"", server.RequestsTo("/cap.xml")[2].IfNoneMatch);
+        Assert.Equal(1, third.GetProperty("notModified").GetInt64());
+        Assert.Equal(5, (await fixture.ItemsAsync(id)).Count);
+    }
 }

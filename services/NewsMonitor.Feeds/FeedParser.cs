@@ -94,37 +94,70 @@ public static class FeedParser
         // links it cannot make URIs of; neither may cost us the item, so both parsers accept everything.
         formatter.DateTimeParser = ParseDate;
         formatter.UriParser = ParseUri;
-        using (var reader = SafeXml.Open(text)) formatter.ReadFrom(reader);
-        var feed = formatter.Feed;
-        var feedLanguage = Blank(feed.Language);
-        var feedBase = feed.BaseUri is { IsAbsoluteUri: true } b ? b : location;
-        var items = new List<FeedItem>();
-        var skipped = new List<SkippedItem>();
-        var position = 0;
-        foreach (var item in feed.Items)
+        try
         {
-            position++;
-            var link = LinkOf(item, feedBase);
-            var guid = Blank(item.Id);
+            using var reader = SafeXml.Open(text);
+            formatter.ReadFrom(reader);
+            // SyndicationFeed parses items, dates and TTL lazily, on first access: all of it happens inside this try.
+            var feed = formatter.Feed;
+            var feedLanguage = Blank(feed.Language);
+            var feedBase = feed.BaseUri is { IsAbsoluteUri: true } b ? b : location;
+            var builder = new ItemsBuilder(location);
+            foreach (var item in feed.Items)
+            {
+                var link = LinkOf(item, feedBase);
+                var published = Date(item.PublishDate) ?? Date(item.LastUpdatedTime) ?? ParseLoose(Extension(item, "date", DublinCoreNamespace));
+                var author = Blank(Extension(item, "creator", DublinCoreNamespace))
+                    ?? item.Authors.Select(person => Blank(person.Name) ?? Blank(person.Email)).FirstOrDefault(name => name is not null);
+                builder.Add(link, Blank(item.Id), TextOf(item.Title), Blank(item.Summary?.Text),
+                    Blank(Extension(item, "encoded", ContentNamespace)) ?? ContentOf(item.Content), published, author,
+                    Blank(Extension(item, "language", DublinCoreNamespace)) ?? feedLanguage);
+            }
+            TimeSpan? ttl = feed.TimeToLive is { } t && t > TimeSpan.Zero ? t : null;
+            return new FeedDocument(kind, TextOf(feed.Title), feedLanguage, ttl, builder.Items, []) { Skipped = builder.Skipped };
+        }
+        catch (Exception error) when (kind == FeedKind.Rss && error is not OutOfMemoryException)
+        {
+            // RSS 0.9x, version-less feeds, markup in titles, a bad ttl: Rss20FeedFormatter refuses the whole feed; our walk reads it.
+            return FromWalk(text, location);
+        }
+    }
+
+    private static FeedDocument FromWalk(string text, Uri location)
+    {
+        var (title, language, ttl, raw) = RssWalk.Read(text);
+        var builder = new ItemsBuilder(location);
+        foreach (var item in raw)
+        {
+            builder.Add(Absolute(item.Link, location), item.Guid, PlainTitle(item.Title), item.Summary, item.Content,
+                ParseLoose(item.Published), item.Author is null ? null : PlainTitle(item.Author), item.Language ?? language);
+        }
+        return new FeedDocument(FeedKind.Rss, PlainTitle(title), language, ttl, builder.Items, []) { Skipped = builder.Skipped };
+    }
+
+    private static string? PlainTitle(string? html) => html is null ? null : Blank(HtmlText.ToPlainText(html).Replace("\n\n", " ", StringComparison.Ordinal));
+
+    /// <summary>Applies the rules every item goes through: permalink guids, size limits, identity; skipped items keep their reason.</summary>
+    private sealed class ItemsBuilder(Uri location)
+    {
+        public List<FeedItem> Items { get; } = [];
+        public List<SkippedItem> Skipped { get; } = [];
+        private int _position;
+
+        public void Add(string? link, string? guid, string? title, string? summary, string? content, DateTimeOffset? published, string? author, string? language)
+        {
+            _position++;
+            guid = Blank(guid);
             // RSS's default isPermaLink guid is the article URL; only an absolute one is taken (a bare id is not a path).
             if (link is null && Uri.TryCreate(guid, UriKind.Absolute, out _) && Absolute(guid, location) is { } permalink) link = permalink;
-            var title = TextOf(item.Title);
-            var summary = Blank(item.Summary?.Text);
-            var content = Blank(Extension(item, "encoded", ContentNamespace)) ?? ContentOf(item.Content);
-            var published = Date(item.PublishDate) ?? Date(item.LastUpdatedTime) ?? ParseLoose(Extension(item, "date", DublinCoreNamespace));
-            var author = Blank(Extension(item, "creator", DublinCoreNamespace))
-                ?? item.Authors.Select(person => Blank(person.Name) ?? Blank(person.Email)).FirstOrDefault(name => name is not null);
-            var language = Blank(Extension(item, "language", DublinCoreNamespace)) ?? feedLanguage;
             var reason = Oversize(title, summary, content) ?? (link is null && guid is null ? "the item has neither a link nor a guid" : null);
             if (reason is not null)
             {
-                skipped.Add(new SkippedItem(position, link ?? guid, reason));
-                continue;
+                Skipped.Add(new SkippedItem(_position, link ?? guid, reason));
+                return;
             }
-            items.Add(new FeedItem(ItemIdentity.Key(link, guid), link, guid, title, summary, content, published, author, language));
+            Items.Add(new FeedItem(ItemIdentity.Key(link, guid), link, guid, title, Blank(summary), Blank(content), published, Blank(author), Blank(language)));
         }
-        TimeSpan? ttl = feed.TimeToLive is { } t && t > TimeSpan.Zero ? t : null;
-        return new FeedDocument(kind, TextOf(feed.Title), feedLanguage, ttl, items, []) { Skipped = skipped };
     }
 
     private static string? Oversize(string? title, string? summary, string? content)
@@ -187,12 +220,8 @@ public static class FeedParser
         }
     }
 
-    private static string? TextOf(TextSyndicationContent? content)
-    {
-        if (content is null || string.IsNullOrWhiteSpace(content.Text)) return null;
-        var text = content.Type is "html" or "xhtml" ? HtmlText.ToPlainText(content.Text) : HtmlText.ToPlainText(content.Text);
-        return Blank(text.Replace("\n\n", " ", StringComparison.Ordinal));
-    }
+    // Titles are one line of plain text whatever the feed's type attribute says (many "text" titles carry entities or tags).
+    private static string? TextOf(TextSyndicationContent? content) => PlainTitle(content?.Text);
 
     private static string? ContentOf(SyndicationContent? content) => content switch
     {

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using NewsMonitor.Benchmarks;
 
-// dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | entities | topics | accuracy | all
+// dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | entities | topics | accuracy | feeds | all
 //                                                                         -- matcher --subscriptions 100000 [--naive-articles 3]
 var what = args.FirstOrDefault() ?? "all";
 if (what == "matcher")
@@ -23,7 +23,30 @@ if (what is "phrases" or "all")
     Console.WriteLine($"phrase matcher: {matcher.Count:N0} phrases built in {buildTime.TotalSeconds:F1} s, {bytes / 1024.0 / 1024.0:F0} MB managed heap; {found:N0} occurrences in the {Corpus.Articles.Count} articles");
     PrintRates(BenchmarkRunner.Run<PhraseMatcherBenchmarks>(), TextAnalysisBenchmarks.InputTokens, Corpus.Articles.Count);
 }
+if (what is "feeds" or "all") PrintFeedRates(BenchmarkRunner.Run<FeedParsingBenchmarks>());
 return;
+
+static void PrintFeedRates(Summary summary)
+{
+    Console.WriteLine();
+    Console.WriteLine("| benchmark | mean per operation | input MB/s | documents/s | relative to its raw read | allocated per operation |");
+    Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+    var means = summary.Reports.Where(report => report.ResultStatistics is not null)
+        .ToDictionary(report => report.BenchmarkCase.Descriptor.WorkloadMethod.Name, report => report.ResultStatistics!.Mean);
+    foreach (var report in summary.Reports)
+    {
+        if (report.ResultStatistics is null) continue;
+        var method = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+        var pages = method.EndsWith("Pages", StringComparison.Ordinal);
+        var (bytes, documents) = pages ? (FeedParsingBenchmarks.PageBytes, FeedParsingBenchmarks.Pages.Count) : (FeedParsingBenchmarks.FeedBytes, FeedParsingBenchmarks.Feeds.Count);
+        var meanNs = report.ResultStatistics.Mean;
+        var raw = means.GetValueOrDefault(pages ? "RawPages" : "RawFeeds");
+        var allocated = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {meanNs / 1e3:F1} µs | {bytes / (meanNs / 1e9) / 1e6:F1} | {documents / (meanNs / 1e9):N0} | {(raw > 0 ? (meanNs / raw).ToString("F1", CultureInfo.InvariantCulture) + "× the raw time" : "")} | {allocated / 1024.0:F0} KB |"));
+    }
+    Console.WriteLine($"({FeedParsingBenchmarks.Feeds.Count} feed documents, {FeedParsingBenchmarks.FeedBytes:N0} bytes; {FeedParsingBenchmarks.Pages.Count} pages, {FeedParsingBenchmarks.PageBytes:N0} bytes per operation)");
+}
 
 static void PrintAccuracy()
 {

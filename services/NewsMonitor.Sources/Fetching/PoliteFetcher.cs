@@ -102,8 +102,9 @@ public sealed class PoliteFetcher : IDisposable
                 status = (int)response.StatusCode;
                 return await ReadAsync(request, url, response, lease, timeout.Token);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // the caller's cancellation, whatever it surfaced as
                 throw;
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)

@@ -113,13 +113,21 @@ public sealed class FetchingTests
         await using var server = await FeedServer.StartAsync(Token);
         server.Map("/big.xml", new FeedFixture { Body = new byte[300_000] });
         server.Map("/exact.xml", new FeedFixture { Body = new byte[200_000] });
+        server.Map("/endless.xml", async context => // chunked, no Content-Length: only the count while reading stops it
+        {
+            var chunk = new byte[16 * 1024];
+            while (!context.RequestAborted.IsCancellationRequested) await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+        });
         using var fetcher = Fetcher(options => options.MaxResponseBytes = 200_000);
 
         var big = await fetcher.FetchAsync(Feed(server.Url("/big.xml")), Token);
         var exact = await fetcher.FetchAsync(Feed(server.Url("/exact.xml")), Token);
+        var endless = await fetcher.FetchAsync(Feed(server.Url("/endless.xml")), Token);
 
         Assert.Equal(FetchStatus.Failed, big.Status);
-        Assert.StartsWith("response larger than 200000 bytes", big.Error);
+        Assert.Equal("response larger than 200000 bytes (Content-Length 300000)", big.Error);
+        Assert.Equal(FetchStatus.Failed, endless.Status);
+        Assert.Equal("response larger than 200000 bytes after decompression", endless.Error);
         Assert.Equal(FetchStatus.Ok, exact.Status);
         Assert.Equal(200_000, exact.Body!.Length);
     }
@@ -143,6 +151,8 @@ public sealed class FetchingTests
         Assert.StartsWith("timed out after 2 s", silent.Error);
         Assert.Null(silent.HttpStatus);
         Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => Task.FromResult(server.Requests.All(request => request.Aborted)),
+            "the server to see both connections closed", TimeSpan.FromSeconds(10)); // no request is left hanging
     }
 
     [Fact]

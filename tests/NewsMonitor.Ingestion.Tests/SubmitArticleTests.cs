@@ -122,4 +122,27 @@ public sealed class SubmitArticleTests(SubmitArticleFixture fixture) : IClassFix
         Assert.StartsWith("url: ", badUrl.Reason);
         Assert.Equal(before, await fixture.StoredEventsAsync("article_submitted"));
     }
+
+    [Fact]
+    public async Task An_undeclared_language_is_detected_and_shown_with_its_confidence_a_declared_one_is_kept()
+    {
+        var source = Guid.NewGuid();
+        var marker = Guid.NewGuid().ToString("N");
+        const string english = "NATO leaders met in London on Tuesday to discuss defence spending and relations with Russia; the secretary general said the alliance faces new challenges.";
+
+        var detected = await SendAsync(Command(source, marker + "-en", title: "NATO summit " + marker, body: english));
+        var declared = await SendAsync(Command(source, marker + "-de", title: "NATO-Gipfel " + marker, body: english) with { Language = "de" });
+
+        var id = detected.ArticleId!.Value;
+        var received = await fixture.Probe.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "ArticleReceived of the English article");
+        Assert.Equal("en", received.Language);
+        Assert.InRange(received.LanguageConfidence!.Value, 0.5, 1.0);
+        var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}", TestContext.Current.CancellationToken);
+        Assert.Equal("en", view.GetProperty("language").GetString());
+        Assert.Equal(received.LanguageConfidence.Value, view.GetProperty("languageConfidence").GetDouble());
+
+        var kept = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{declared.ArticleId}", TestContext.Current.CancellationToken);
+        Assert.Equal("de", kept.GetProperty("language").GetString());
+        Assert.Equal(JsonValueKind.Null, kept.GetProperty("languageConfidence").ValueKind);
+    }
 }

@@ -18,11 +18,13 @@ public sealed record IntakeOutcome(Guid Id, string Status, Guid? DuplicateOf = n
 }
 
 /// <summary>Stores valid articles as new streams. A stream that already exists means a duplicate.</summary>
-public sealed class ArticleIntake(IDocumentStore store, TimeProvider clock)
+public sealed class ArticleIntake(IDocumentStore store, TimeProvider clock, LanguageDetection languages)
 {
     /// <summary>Stores every article that is new, in one transaction when no other writer races us.</summary>
-    public async Task<IReadOnlyList<IntakeOutcome>> SubmitAsync(IReadOnlyList<ValidArticle> articles, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IntakeOutcome>> SubmitAsync(IReadOnlyList<ValidArticle> submitted, CancellationToken cancellationToken)
     {
+        // Detection is CPU work on the caller's thread, before any session or transaction is open.
+        var articles = submitted.Select(WithLanguage).ToList();
         var outcomes = new IntakeOutcome[articles.Count];
         var ids = articles.Select(article => article.Id).Distinct().ToArray();
         await using var session = store.LightweightSession();
@@ -74,6 +76,14 @@ public sealed class ArticleIntake(IDocumentStore store, TimeProvider clock)
         }
     }
 
+    private ValidArticle WithLanguage(ValidArticle article)
+    {
+        if (article.LanguageDeclared) return article;
+        var (language, confidence) = languages.Detect(article.Title, article.Body);
+        return article with { Language = language, LanguageConfidence = confidence };
+    }
+
     private static ArticleSubmitted Submitted(ValidArticle article, DateTimeOffset now) =>
-        new(article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, now, article.Author);
+        new(article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, now, article.Author,
+            article.LanguageConfidence);
 }

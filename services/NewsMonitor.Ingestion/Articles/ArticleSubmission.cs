@@ -13,6 +13,8 @@ public sealed record ArticleSubmission(
     string? Author = null);
 
 /// <summary>A submission that passed validation, with its deterministic id.</summary>
+/// <remarks><see cref="Language"/> is the declared language, else the script guess until <see cref="ArticleIntake"/> detects it
+/// (<see cref="LanguageDeclared"/> false); <see cref="LanguageConfidence"/> is set by detection.</remarks>
 public sealed record ValidArticle(
     Guid Id,
     string Title,
@@ -21,7 +23,9 @@ public sealed record ValidArticle(
     string Language,
     string? Source,
     DateTimeOffset? PublishedAt,
-    string? Author = null);
+    string? Author = null,
+    bool LanguageDeclared = false,
+    double? LanguageConfidence = null);
 
 /// <summary>Checks a submission and derives its id. Pure: no I/O.</summary>
 public static class ArticleValidation
@@ -88,7 +92,7 @@ public static class ArticleValidation
         var id = ArticleIdentity.For(canonicalUrl, title!, body!);
         var article = new ValidArticle(id, title!, body!, canonicalUrl, string.IsNullOrEmpty(language) ? LanguageGuess.Of(body!) : language,
             string.IsNullOrWhiteSpace(submission.Source) ? null : submission.Source.Trim(), submission.PublishedAt,
-            string.IsNullOrWhiteSpace(submission.Author) ? null : submission.Author.Trim());
+            string.IsNullOrWhiteSpace(submission.Author) ? null : submission.Author.Trim(), LanguageDeclared: !string.IsNullOrEmpty(language));
         return (article, errors);
     }
 

@@ -185,13 +185,14 @@ public sealed record BatchItemResult(int Index, Guid? Id, string Status, IDictio
 /// <summary>Answer of <c>POST /api/v1/articles/batch</c>.</summary>
 public sealed record BatchResult(IReadOnlyList<BatchItemResult> Items, int Accepted, int Duplicates, int Invalid);
 
-/// <summary>Answer of <c>GET /api/v1/articles/{id}</c>.</summary>
+/// <summary>Answer of <c>GET /api/v1/articles/{id}</c> (fields in docs/api.md).</summary>
 public sealed record ArticleView(
     Guid Id, string Title, string Body, string? Url, string Language, string? Source,
-    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing, string? Author = null)
+    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing, string? Author = null,
+    double? LanguageConfidence = null, Guid? DuplicateOf = null, double? Similarity = null)
 {
     /// <summary>View of the read model.</summary>
     public static ArticleView From(Article article) => new(
         article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, article.ReceivedAt, article.Processing,
-        article.Author);
+        article.Author, article.LanguageConfidence, article.DuplicateOf, article.Similarity);
 }

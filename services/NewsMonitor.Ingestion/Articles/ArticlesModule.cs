@@ -27,6 +27,10 @@ public static class ArticlesModule
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ArticleIntake>();
+        // One detector for the process: its models are loaded once, all at its creation, and shared.
+        builder.Services.AddSingleton(_ => new LanguageDetection(
+            builder.Configuration.GetValue("Ingestion:LanguageDetection:Threshold", LanguageDetection.DefaultThreshold),
+            builder.Configuration.GetValue("Ingestion:LanguageDetection:HighAccuracy", false), preload: true));
         return builder;
     }
 }

@@ -105,13 +105,20 @@ public static class ArticleIdentity
 {
     private static readonly Guid Scope = new("6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11");
 
-    /// <summary>From the canonical URL when there is one, else from the normalised title and body.</summary>
+    /// <summary>From the canonical URL when there is one, else from the normalised title and body (<see cref="TextId"/>).</summary>
     public static Guid For(string? canonicalUrl, string title, string body) => canonicalUrl is not null
         ? DeterministicId.Create(Scope, "url:" + canonicalUrl)
-        : DeterministicId.Create(Scope, "text:" + TextKey(title) + "\n" + TextKey(body));
+        : TextId(title, body);
 
-    // Whitespace runs collapse so that re-wrapped copies of the same text are one article.
-    private static string TextKey(string text) => string.Join(' ', ArabicNormalizer.Normalize(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>
+    /// The id of the article's normalised text: equal for the same title and body whatever their spacing and Arabic spelling
+    /// variants. An article without a URL has it as its id; every article is looked up by it for exact duplicates under
+    /// other URLs.
+    /// </summary>
+    public static Guid TextId(string title, string body) => DeterministicId.Create(Scope, "text:" + TextKey(title) + "\n" + TextKey(body));
+
+    /// <summary>The matching key of a text: <see cref="ArabicNormalizer"/> applied, whitespace runs collapsed (re-wrapped copies are one text).</summary>
+    public static string TextKey(string text) => string.Join(' ', ArabicNormalizer.Normalize(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
 
 /// <summary>URL canonicalisation for identity: what differs only in tracking noise is the same article.</summary>

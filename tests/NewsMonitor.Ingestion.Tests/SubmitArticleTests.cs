@@ -45,8 +45,9 @@ public sealed class SubmitArticleFixture() : ServiceFixture<Program>("submit"), 
 /// <summary>The intake command: every outcome comes back as an answer, through the same path as <c>POST /api/v1/articles</c>.</summary>
 public sealed class SubmitArticleTests(SubmitArticleFixture fixture) : IClassFixture<SubmitArticleFixture>
 {
+    // Each command's body is a text of its own unless the test gives one: near copies are found across tests of the class.
     private static SubmitArticle Command(Guid source, string marker, string? url = null, string? body = null, string? title = null) => new(
-        source, "item-" + marker, url, title ?? "قمة الناتو " + marker, body ?? "اجتمع قادة حلف شمال الأطلسي في لندن لبحث الإنفاق الدفاعي. " + marker,
+        source, "item-" + marker, url, title ?? "قمة الناتو " + marker, body ?? Republication.UniqueBody(new Random(), 60) + " " + marker,
         null, "وكالة الاختبار", DateTimeOffset.Parse("2026-11-29T10:00:00Z"), "مراسل " + marker);
 
     private async Task<ArticleSubmissionResult> SendAsync(SubmitArticle command)
@@ -121,5 +122,50 @@ public sealed class SubmitArticleTests(SubmitArticleFixture fixture) : IClassFix
         Assert.Contains("NUL", nul.Reason);
         Assert.StartsWith("url: ", badUrl.Reason);
         Assert.Equal(before, await fixture.StoredEventsAsync("article_submitted"));
+    }
+
+    [Fact]
+    public async Task An_undeclared_language_is_detected_and_shown_with_its_confidence_a_declared_one_is_kept()
+    {
+        var source = Guid.NewGuid();
+        var marker = Guid.NewGuid().ToString("N");
+        const string english = "NATO leaders met in London on Tuesday to discuss defence spending and relations with Russia; the secretary general said the alliance faces new challenges.";
+
+        var detected = await SendAsync(Command(source, marker + "-en", title: "NATO summit " + marker, body: english));
+        var declared = await SendAsync(Command(source, marker + "-de", title: "NATO-Gipfel " + marker, body: english) with { Language = "de" });
+
+        var id = detected.ArticleId!.Value;
+        var received = await fixture.Probe.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "ArticleReceived of the English article");
+        Assert.Equal("en", received.Language);
+        Assert.InRange(received.LanguageConfidence!.Value, 0.5, 1.0);
+        var view = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{id}", TestContext.Current.CancellationToken);
+        Assert.Equal("en", view.GetProperty("language").GetString());
+        Assert.Equal(received.LanguageConfidence.Value, view.GetProperty("languageConfidence").GetDouble());
+
+        var kept = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{declared.ArticleId}", TestContext.Current.CancellationToken);
+        Assert.Equal("de", kept.GetProperty("language").GetString());
+        Assert.Equal(JsonValueKind.Null, kept.GetProperty("languageConfidence").ValueKind);
+    }
+
+    [Fact]
+    public async Task Copies_are_answered_duplicate_by_text_and_nearDuplicate_with_the_original()
+    {
+        var source = Guid.NewGuid();
+        var marker = Guid.NewGuid().ToString("N");
+        var random = new Random();
+        var body = Republication.UniqueBody(random, 250);
+        var original = await SendAsync(Command(source, marker, url: $"https://agency.example/{marker}", body: body));
+
+        var sameText = await SendAsync(Command(source, marker + "-same", url: $"https://mirror.example/{marker}", body: body, title: "قمة الناتو " + marker));
+        var near = await SendAsync(Command(source, marker + "-near", url: $"https://paper.example/{marker}", body: Republication.Edited(body, random), title: "عنوان جديد " + marker));
+
+        Assert.Equal("accepted", original.Outcome);
+        Assert.Equal("duplicate", sameText.Outcome);
+        Assert.Equal(original.ArticleId, sameText.ArticleId);
+        Assert.Equal(original.ArticleId, sameText.DuplicateOf);
+        Assert.Equal("nearDuplicate", near.Outcome);
+        Assert.NotEqual(original.ArticleId, near.ArticleId);
+        Assert.Equal(original.ArticleId, near.DuplicateOf);
+        Assert.InRange(near.Similarity!.Value, 0.3, 0.99);
     }
 }

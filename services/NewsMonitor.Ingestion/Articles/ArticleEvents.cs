@@ -11,7 +11,10 @@ public sealed record ArticleSubmitted(
     string? Source,
     DateTimeOffset? PublishedAt,
     DateTimeOffset ReceivedAt,
-    string? Author = null);
+    string? Author = null,
+    double? LanguageConfidence = null,
+    Guid? DuplicateOf = null,
+    double? Similarity = null);
 
 /// <summary>Which downstream step reported back on the article.</summary>
 public enum ProcessingStep

@@ -13,6 +13,8 @@ public sealed record ArticleSubmission(
     string? Author = null);
 
 /// <summary>A submission that passed validation, with its deterministic id.</summary>
+/// <remarks><see cref="Language"/> is the declared language, else the script guess until <see cref="ArticleIntake"/> detects it
+/// (<see cref="LanguageDeclared"/> false); <see cref="LanguageConfidence"/> is set by detection.</remarks>
 public sealed record ValidArticle(
     Guid Id,
     string Title,
@@ -21,7 +23,9 @@ public sealed record ValidArticle(
     string Language,
     string? Source,
     DateTimeOffset? PublishedAt,
-    string? Author = null);
+    string? Author = null,
+    bool LanguageDeclared = false,
+    double? LanguageConfidence = null);
 
 /// <summary>Checks a submission and derives its id. Pure: no I/O.</summary>
 public static class ArticleValidation
@@ -88,7 +92,7 @@ public static class ArticleValidation
         var id = ArticleIdentity.For(canonicalUrl, title!, body!);
         var article = new ValidArticle(id, title!, body!, canonicalUrl, string.IsNullOrEmpty(language) ? LanguageGuess.Of(body!) : language,
             string.IsNullOrWhiteSpace(submission.Source) ? null : submission.Source.Trim(), submission.PublishedAt,
-            string.IsNullOrWhiteSpace(submission.Author) ? null : submission.Author.Trim());
+            string.IsNullOrWhiteSpace(submission.Author) ? null : submission.Author.Trim(), LanguageDeclared: !string.IsNullOrEmpty(language));
         return (article, errors);
     }
 
@@ -101,13 +105,20 @@ public static class ArticleIdentity
 {
     private static readonly Guid Scope = new("6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11");
 
-    /// <summary>From the canonical URL when there is one, else from the normalised title and body.</summary>
+    /// <summary>From the canonical URL when there is one, else from the normalised title and body (<see cref="TextId"/>).</summary>
     public static Guid For(string? canonicalUrl, string title, string body) => canonicalUrl is not null
         ? DeterministicId.Create(Scope, "url:" + canonicalUrl)
-        : DeterministicId.Create(Scope, "text:" + TextKey(title) + "\n" + TextKey(body));
+        : TextId(title, body);
 
-    // Whitespace runs collapse so that re-wrapped copies of the same text are one article.
-    private static string TextKey(string text) => string.Join(' ', ArabicNormalizer.Normalize(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>
+    /// The id of the article's normalised text: equal for the same title and body whatever their spacing and Arabic spelling
+    /// variants. An article without a URL has it as its id; every article is looked up by it for exact duplicates under
+    /// other URLs.
+    /// </summary>
+    public static Guid TextId(string title, string body) => DeterministicId.Create(Scope, "text:" + TextKey(title) + "\n" + TextKey(body));
+
+    /// <summary>The matching key of a text: <see cref="ArabicNormalizer"/> applied, whitespace runs collapsed (re-wrapped copies are one text).</summary>
+    public static string TextKey(string text) => string.Join(' ', ArabicNormalizer.Normalize(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
 
 /// <summary>URL canonicalisation for identity: what differs only in tracking noise is the same article.</summary>

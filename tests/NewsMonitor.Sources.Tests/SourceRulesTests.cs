@@ -134,6 +134,9 @@ public sealed class SourceRulesTests
         Assert.Equal(("active", 0, 1L, (string?)null), (source.Status, source.ConsecutiveFailures, source.NotModified, source.LastError));
         source.Apply(new SourcePolled(id, Now, PollOutcome.Ok, "\"v1\"", "Sun, 29 Nov 2026 11:00:00 GMT", 3, 1, 1, 1, 0, false, null, Now.AddMinutes(1)));
         Assert.Equal((3L, 2L, 1L, "\"v1\""), (source.ItemsSeen, source.ArticlesAccepted, source.Duplicates, source.ETag));
+        // A poll deferred because the host backs off is no failure and changes no counter.
+        source.Apply(new SourcePolled(id, Now, PollOutcome.Deferred, null, null, 0, 0, 0, 0, 0, false, "host backing off", Now.AddSeconds(30)));
+        Assert.Equal((0, "active", Now.AddSeconds(30), "\"v1\""), (source.ConsecutiveFailures, source.Status, source.NextPollAt, source.ETag));
         for (var i = 0; i < 50; i++) source.Apply(Failed(id, "timeout"));
         Assert.Equal("disabled", source.Status);
         Assert.False(SourceRules.IsDue(source, Now.AddDays(30)));

@@ -64,6 +64,11 @@ public sealed partial class PollRunner(
         var redirect = fetched.PermanentRedirect is { } moved ? SourceRules.Canonical(moved.AbsoluteUri) : null;
         switch (fetched.Status)
         {
+            // The fetcher refuses at once, without a request (no HTTP status), while the host backs off after a 429/503
+            // (RetryAfter: the time left); that is the host's state, not this feed's failure.
+            case FetchStatus.Failed when fetched.HttpStatus is null && fetched.RetryAfter is { } wait:
+                return new SourcePolled(source.Id, clock.GetUtcNow(), PollOutcome.Deferred, source.ETag, source.LastModified, 0, 0, 0, 0, 0, false,
+                    fetched.Error, clock.GetUtcNow() + (wait > TimeSpan.FromSeconds(1) ? wait : TimeSpan.FromSeconds(1)));
             case FetchStatus.Failed:
                 return Failure(source, settings, fetched.Error ?? "the feed could not be fetched", fetched.RetryAfter);
             case FetchStatus.NotModified:

@@ -167,6 +167,12 @@ public sealed class Source
         ArticlesAccepted += polled.Accepted + polled.NearDuplicates;
         Duplicates += polled.Duplicates;
         Rejected += polled.Rejected;
+        if (polled.Outcome == PollOutcome.Deferred)
+        {
+            // Not this feed's failure: its host is backing off after another source's 429/503.
+            LastError = polled.Error;
+            return;
+        }
         if (polled.Outcome == PollOutcome.Failed)
         {
             ConsecutiveFailures++;
@@ -222,6 +228,11 @@ public static class PollOutcome
     public const string NotModified = "notModified";
     /// <summary>The feed could not be fetched or parsed.</summary>
     public const string Failed = "failed";
+    /// <summary>
+    /// Not fetched because its host is backing off (it answered 429 or 503 to another request): rescheduled for when the
+    /// host may be asked again, not counted as a failure of this source.
+    /// </summary>
+    public const string Deferred = "deferred";
 }
 
 /// <summary>Read model of one item of a source (projected inline from its one-event stream).</summary>

@@ -28,8 +28,8 @@ public sealed record SourcePollRequested(Guid SourceId, DateTimeOffset At);
 public sealed record SourcePollStarted(Guid SourceId, DateTimeOffset At, DateTimeOffset LeaseUntil);
 
 /// <summary>
-/// A poll ended (and its lease with it). <paramref name="Outcome"/> is <c>ok</c>, <c>notModified</c> or <c>failed</c>
-/// (then <paramref name="Error"/> says why). Counts are of this poll's new items. <paramref name="PermanentRedirect"/> is
+/// A poll ended (and its lease with it). <paramref name="Outcome"/> is <c>ok</c>, <c>notModified</c>, <c>failed</c>
+/// (then <paramref name="Error"/> says why) or <c>deferred</c> (its host was backing off; not a failure). Counts are of this poll's new items. <paramref name="PermanentRedirect"/> is
 /// where a permanent redirect led on this poll, if any (counted towards <see cref="SourceUrlMoved"/>).
 /// </summary>
 public sealed record SourcePolled(

@@ -148,6 +148,30 @@ public sealed class PollerTests(PollerFixture fixture) : IClassFixture<PollerFix
     }
 
     [Fact]
+    public async Task Another_source_on_a_host_that_backs_off_is_deferred_not_failed()
+    {
+        await using var server = await FeedServer.StartAsync(Token);
+        server.Map("/limited.xml", FeedFixture.StatusOnly(429, new Dictionary<string, string> { ["Retry-After"] = "4" }));
+        server.Map("/fine.xml", FeedFixture.Text(FeedTexts.EmptyRss));
+        var limited = await fixture.AddSourceAsync(new { url = server.Url("/limited.xml").AbsoluteUri, intervalSeconds = 3600 });
+        await fixture.WaitForPollsAsync(limited, 1);
+        await fixture.Client.PostAsync($"/api/v1/sources/{limited}/pause", null, Token);
+
+        var fine = await fixture.AddSourceAsync(new { url = server.Url("/fine.xml").AbsoluteUri, intervalSeconds = 3600 });
+        var deferred = await fixture.WaitForPollsAsync(fine, 1);
+        Assert.Empty(server.RequestsTo("/fine.xml"));
+        Assert.Contains("backing off", deferred.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("active", 0), (deferred.GetProperty("status").GetString(), deferred.GetProperty("consecutiveFailures").GetInt32()));
+
+        // Once the host may be asked again, the source is polled.
+        var polled = await fixture.WaitForPollsAsync(fine, 2);
+        Assert.Single(server.RequestsTo("/fine.xml"));
+        Assert.Equal(JsonValueKind.Null, polled.GetProperty("lastError").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, polled.GetProperty("lastSuccessAt").ValueKind);
+        Assert.True(server.RequestsTo("/fine.xml")[0].Started - server.RequestsTo("/limited.xml")[0].Started >= TimeSpan.FromSeconds(3.9));
+    }
+
+    [Fact]
     public async Task Hostile_and_broken_feeds_are_recorded_with_their_reason_and_the_poller_goes_on()
     {
         await using var server = await FeedServer.StartAsync(Token);

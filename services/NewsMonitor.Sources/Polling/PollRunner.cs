@@ -30,8 +30,9 @@ public sealed partial class PollRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the lease expires and another instance (or this one, restarted) polls it again.
-            return;
+            // Shutting down: give the source back, due now, so another instance (or this one, restarted) polls it
+            // without waiting for the lease to expire. Items already recorded stay recorded; nothing is counted.
+            polled = new SourcePolled(source.Id, clock.GetUtcNow(), PollOutcome.Deferred, source.ETag, source.LastModified, 0, 0, 0, 0, 0, false, null, clock.GetUtcNow());
         }
         catch (Exception exception)
         {
@@ -48,7 +49,8 @@ public sealed partial class PollRunner(
                 events.Add(new SourceUrlMoved(source.Id, source.Url, to, polled.At));
             session.Events.Append(source.Id, events.ToArray());
             session.KeepTraceContext();
-            await session.SaveChangesAsync(CancellationToken.None);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await session.SaveChangesAsync(timeout.Token);
         }
         catch (Exception exception)
         {

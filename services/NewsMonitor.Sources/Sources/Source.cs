@@ -169,8 +169,9 @@ public sealed class Source
         Rejected += polled.Rejected;
         if (polled.Outcome == PollOutcome.Deferred)
         {
-            // Not this feed's failure: its host is backing off after another source's 429/503.
-            LastError = polled.Error;
+            // Not this feed's failure: its host is backing off after another source's 429/503, or the poll was
+            // interrupted by a shutdown (no error: the last one stays).
+            LastError = polled.Error ?? LastError;
             return;
         }
         if (polled.Outcome == PollOutcome.Failed)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -283,6 +284,30 @@ public sealed class PollerTests(PollerFixture fixture) : IClassFixture<PollerFix
             var started = await EventStoreProbe.CountAsync(fixture.Schema, id, "source_poll_started");
             Assert.InRange(started - await fixture.PollsAsync(id), 0, 1);
         }
+    }
+
+    [Fact]
+    public async Task A_poll_interrupted_by_a_shutdown_gives_its_source_back_at_once()
+    {
+        await using var server = await FeedServer.StartAsync(Token);
+        var slow = true;
+        server.Map("/interrupted.xml", async context =>
+        {
+            if (Volatile.Read(ref slow)) await Task.Delay(TimeSpan.FromSeconds(20), context.RequestAborted);
+            context.Response.ContentType = "application/rss+xml; charset=utf-8";
+            await context.Response.WriteAsync(FeedTexts.EmptyRss, context.RequestAborted);
+        });
+        var id = await fixture.AddSourceAsync(new { url = server.Url("/interrupted.xml").AbsoluteUri, intervalSeconds = 3600 });
+        await Eventually.TrueAsync(() => Task.FromResult(server.RequestsTo("/interrupted.xml").Count == 1), "the poll started");
+
+        await fixture.RestartSourcesAsync();
+        Volatile.Write(ref slow, false);
+
+        // The lease (1 min in these tests) was given back: the restarted instance polls at once, and nothing was counted.
+        var polled = await fixture.WaitForPollsAsync(id, 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(0, polled.GetProperty("consecutiveFailures").GetInt32());
+        Assert.NotEqual(JsonValueKind.Null, polled.GetProperty("lastSuccessAt").ValueKind);
+        Assert.Equal(2, server.RequestsTo("/interrupted.xml").Count);
     }
 
     [Fact]

@@ -80,4 +80,13 @@ public static class FeedLimits
 
     /// <summary>Longest HTML page (characters) <see cref="PageExtractor"/> reads; longer is refused.</summary>
     public const int MaxPageChars = 8_000_000;
+
+    /// <summary>
+    /// Most elements in a page or a feed item's HTML: readability's scoring grows with their square (200,000 took
+    /// minutes). A larger page is refused; larger item HTML is turned into text without parsing.
+    /// </summary>
+    public const int MaxHtmlElements = 25_000;
+
+    /// <summary>Deepest element nesting parsed: AngleSharp's tree building grows with its square. Same treatment as above.</summary>
+    public const int MaxHtmlDepth = 500;
 }

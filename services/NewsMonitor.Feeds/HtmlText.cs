@@ -9,6 +9,8 @@ namespace NewsMonitor.Feeds;
 /// HTML (a feed item's summary or content:encoded, or extracted article HTML) to plain text: block elements and
 /// <c>&lt;br&gt;</c> become paragraph breaks (<c>"\n\n"</c>), whitespace runs become one space, entities are decoded
 /// (also double-encoded ones such as <c>&amp;amp;nbsp;</c>), scripts, styles and embedded frames are dropped.
+/// HTML over <see cref="FeedLimits.MaxHtmlElements"/> elements or <see cref="FeedLimits.MaxHtmlDepth"/> deep is not
+/// parsed: its tags are stripped and its text returned as one paragraph.
 /// </summary>
 public static class HtmlText
 {
@@ -40,17 +42,32 @@ public static class HtmlText
             }
             return writer.ToString();
         }
+        if (HtmlShape.Refusal(html) is not null)
+        {
+            // Too big or too deep to parse in bounded time: keep the words, lose the paragraph breaks.
+            writer.Text(HtmlShape.StripTags(html));
+            return writer.ToString();
+        }
         var document = new HtmlParser().ParseDocument(html);
         Walk(document.Body ?? (INode)document.DocumentElement, writer);
         return writer.ToString();
     }
 
     /// <summary>Writes the text under <paramref name="node"/> into <paramref name="writer"/>.</summary>
+    /// <remarks>Iterative, not recursive: a hostile page nesting a million elements must not overflow the stack.</remarks>
     internal static void Walk(INode node, ParagraphWriter writer)
     {
-        foreach (var child in node.ChildNodes)
+        var pending = new Stack<(INode Node, bool Closing)>();
+        PushChildren(node, pending);
+        while (pending.Count > 0)
         {
-            switch (child)
+            var (current, closing) = pending.Pop();
+            if (closing)
+            {
+                writer.Break();
+                continue;
+            }
+            switch (current)
             {
                 case IText text:
                     writer.Text(text.Data);
@@ -59,15 +76,21 @@ public static class HtmlText
                     break;
                 case IElement element when Blocks.Contains(element.LocalName):
                     writer.Break();
-                    Walk(element, writer);
-                    writer.Break();
+                    pending.Push((element, true));
+                    PushChildren(element, pending);
                     break;
                 case IElement element:
                     if (element.LocalName is "td" or "th") writer.Text(" ");
-                    Walk(element, writer);
+                    PushChildren(element, pending);
                     break;
             }
         }
+    }
+
+    private static void PushChildren(INode node, Stack<(INode Node, bool Closing)> pending)
+    {
+        var children = node.ChildNodes;
+        for (var i = children.Length - 1; i >= 0; i--) pending.Push((children[i], false));
     }
 
     /// <summary>Collects text into whitespace-collapsed paragraphs.</summary>

@@ -53,6 +53,11 @@ public static partial class PageExtractor
             reason = "the page is empty";
             return null;
         }
+        if (HtmlShape.Refusal(html) is { } tooBig)
+        {
+            reason = tooBig;
+            return null;
+        }
         var document = new HtmlParser().ParseDocument(html);
         var baseUri = FeedParser.Absolute(document.QuerySelector("base[href]")?.GetAttribute("href"), location) is { } b ? new Uri(b) : location;
         var ld = LinkedData(document);

@@ -46,6 +46,9 @@ public static class NearDuplicateAccuracy
             }
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"sample articles: similarity of different articles (and their copies) at most {samplePairs.Where(p => !p.Positive).Max(p => p.Jaccard):F3}; of copies to their original at least {samplePairs.Where(p => p.Positive).Min(p => p.Jaccard):F3}"));
+
         // Posts: one edited copy of each comparable post; three same-label partners per post as negatives.
         var comparable = posts.Where(post => TextFingerprint.Of(post.Body).Comparable).ToList();
         var byLabel = comparable.GroupBy(post => post.Label).ToDictionary(group => group.Key, group => group.ToList());

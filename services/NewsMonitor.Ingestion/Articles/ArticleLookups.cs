@@ -78,7 +78,7 @@ public sealed class ArticleFingerprint
 public sealed record NearDuplicateSettings(double Threshold)
 {
     /// <summary>The default threshold, chosen from the benchmark (docs/benchmarks.md, "Near-duplicates (issue 14)").</summary>
-    public const double DefaultThreshold = 0.3;
+    public const double DefaultThreshold = 0.25;
 
     /// <summary>Most stored candidates read for one submission (newest first).</summary>
     public const int MaxCandidates = 2_000;

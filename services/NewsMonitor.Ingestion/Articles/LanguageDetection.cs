@@ -15,9 +15,10 @@ public sealed record ArticleLanguage(string Language, double? Confidence);
 /// the process. Thread-safe; no I/O beyond that one-time model load.
 /// </summary>
 /// <remarks>
-/// Lingua's high-accuracy mode loads up to 5-gram models: measured with these 15 languages preloaded, the process's working
-/// set is about 860 MB (440 MB managed) and building takes about 9 s; its low-accuracy mode (trigrams only) takes about
-/// 105 MB (20 MB managed) and 0.5 s, and Lingua documents it as as accurate above 120 characters, which news articles are.
+/// Lingua's high-accuracy mode loads up to 5-gram models: with these 15 languages preloaded the process's working set is
+/// 760-860 MB (420-440 MB managed) and building takes 10-18 s on the project machine; its low-accuracy mode (trigrams only)
+/// takes 90-105 MB (20 MB managed) and about 1 s (<c>NewsMonitor.Benchmarks -- language [--high]</c>, docs/benchmarks.md),
+/// and Lingua documents it as as accurate above 120 characters, which news articles are.
 /// So low accuracy is the default (<c>Ingestion:LanguageDetection:HighAccuracy</c> opts in), and a sample shorter than
 /// <see cref="ShortSampleLength"/> must then reach <see cref="ShortSampleThreshold"/> (a short Portuguese sentence came out
 /// Spanish at 0.57).
@@ -49,8 +50,9 @@ public sealed class LanguageDetection
     public const double ShortSampleThreshold = 0.9;
 
     /// <summary>How much of the text is looked at: the title and the start of the body say the language as well as the
-    /// whole article, and a 1 MB body would otherwise cost seconds.</summary>
-    public const int MaxSampleLength = 3_000;
+    /// whole article, and detection time grows with the text (measured: 4.7 ms per article at 500 characters, 14 ms at
+    /// 1,000, 33 ms at 3,000 in low-accuracy mode), which a batch of 1,000 articles pays 1,000 times.</summary>
+    public const int MaxSampleLength = 500;
 
     private readonly LanguageDetector _detector;
     private readonly double _threshold;

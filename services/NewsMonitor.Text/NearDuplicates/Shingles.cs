@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace NewsMonitor.Text.NearDuplicates;
 
@@ -7,7 +8,7 @@ namespace NewsMonitor.Text.NearDuplicates;
 /// Normalising first makes spelling variants (hamza seats, ta marbuta, diacritics, Eastern digits) the same word, so a
 /// republication that only re-spells is no different. Pure.
 /// </summary>
-public static class Shingles
+public static partial class Shingles
 {
     /// <summary>Words per shingle.</summary>
     public const int Size = 3;
@@ -33,10 +34,13 @@ public static class Shingles
         return hashes;
     }
 
-    /// <summary>The words of the normalised text: runs of letters and digits (punctuation and spacing do not count).</summary>
+    /// <summary>
+    /// The words of the normalised text: runs of letters and digits (punctuation and spacing do not count). Links are left
+    /// out: a site's "follow us" footer of URLs is the same under every article and is no part of its text.
+    /// </summary>
     public static List<string> Words(string text)
     {
-        var key = ArabicNormalizer.Normalize(text);
+        var key = ArabicNormalizer.Normalize(Links().Replace(text, " "));
         var words = new List<string>();
         var start = -1;
         for (var i = 0; i <= key.Length; i++)
@@ -73,4 +77,7 @@ public static class Shingles
         value *= 0x94D049BB133111EBUL;
         return value ^ (value >> 31);
     }
+
+    [GeneratedRegex(@"(?:https?://|www\.)\S+", RegexOptions.IgnoreCase)]
+    private static partial Regex Links();
 }

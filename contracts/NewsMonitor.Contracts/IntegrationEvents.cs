@@ -26,6 +26,11 @@ public interface IIntegrationEvent
 /// <param name="PublishedAt">Publication time claimed by the source, if given.</param>
 /// <param name="ReceivedAt">When ingestion accepted the article.</param>
 /// <param name="OccurredAt">When the event was stored.</param>
+/// <param name="LanguageConfidence">Added in schema 1 (issue 14): the detector's probability for <paramref name="Language"/>
+/// when it was detected; null when declared by the submitter, guessed from the script, or stored before detection existed.</param>
+/// <param name="DuplicateOf">Added in schema 1 (issue 14): the earlier article this one is a near copy of (a republication
+/// with small edits), else null. A subscription that alerted on that article is not alerted again.</param>
+/// <param name="Similarity">Added in schema 1 (issue 14): with <paramref name="DuplicateOf"/>, the similarity in [0, 1].</param>
 public sealed record ArticleReceived(
     Guid ArticleId,
     string Title,
@@ -35,7 +40,10 @@ public sealed record ArticleReceived(
     string? Source,
     DateTimeOffset? PublishedAt,
     DateTimeOffset ReceivedAt,
-    DateTimeOffset OccurredAt) : IIntegrationEvent
+    DateTimeOffset OccurredAt,
+    double? LanguageConfidence = null,
+    Guid? DuplicateOf = null,
+    double? Similarity = null) : IIntegrationEvent
 {
     /// <inheritdoc />
     public int SchemaVersion { get; init; } = 1;

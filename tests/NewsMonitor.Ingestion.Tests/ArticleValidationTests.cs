@@ -65,18 +65,22 @@ public class ArticleValidationTests
     [Fact]
     public void A_given_language_is_kept_and_a_bad_one_refused()
     {
-        Assert.Equal("en", ArticleValidation.Validate(new ArticleSubmission("t", "نص", Language: "EN")).Article!.Language);
+        var declared = ArticleValidation.Validate(new ArticleSubmission("t", "نص", Language: "EN")).Article!;
+        Assert.Equal("en", declared.Language);
+        Assert.True(declared.LanguageDeclared);
+        Assert.False(ArticleValidation.Validate(new ArticleSubmission("t", "نص")).Article!.LanguageDeclared);
         Assert.True(ArticleValidation.Validate(new ArticleSubmission("t", "b", Language: "not a tag!")).Errors.ContainsKey("language"));
     }
 
     [Fact]
     public void Text_that_cannot_be_stored_is_refused_by_field_however_it_came_in()
     {
-        var (article, errors) = ArticleValidation.Validate(new ArticleSubmission("قمة\0", "نص " + '\uD800', Source: "a\0b", Url: "https://example.org/\u202E"));
+        var (article, errors) = ArticleValidation.Validate(new ArticleSubmission("قمة\0", "نص " + '\uD800', Source: "a\0b", Url: "https://example.org/\u202E", Author: "x\0"));
         Assert.Null(article);
         Assert.Contains("NUL", errors["title"][0]);
         Assert.Contains("unpaired surrogate", errors["body"][0]);
         Assert.Contains("NUL", errors["source"][0]);
         Assert.Contains("bidirectional control U+202E", errors["url"][0]);
+        Assert.Contains("NUL", errors["author"][0]);
     }
 }

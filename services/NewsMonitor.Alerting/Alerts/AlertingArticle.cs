@@ -19,13 +19,20 @@ public enum ArticleFactKinds
 }
 
 /// <summary>The article's text was noted; a fact event of the article's stream here.</summary>
-public sealed record ArticleTextNoted(Guid ArticleId, string Title, string Body, string? Source, string Language, DateTimeOffset At);
+/// <param name="DuplicateOf">Added in issue 14: the original when ingestion stored the article as a near copy of it.</param>
+public sealed record ArticleTextNoted(Guid ArticleId, string Title, string Body, string? Source, string Language, DateTimeOffset At, Guid? DuplicateOf = null);
 
 /// <summary>The article's entities were noted.</summary>
 public sealed record ArticleEntitiesNoted(Guid ArticleId, IReadOnlyList<ExtractedEntity> Entities, DateTimeOffset At);
 
 /// <summary>The article's topics were noted.</summary>
 public sealed record ArticleTopicsNoted(Guid ArticleId, IReadOnlyList<string> Topics, DateTimeOffset At);
+
+/// <summary>
+/// Subscriptions whose rule matched a near copy but that had already alerted on its <paramref name="Original"/>: no second
+/// alert. Stored with the step that decided them, so the decision is a fact of the stream, not something worked out again.
+/// </summary>
+public sealed record AlertsWithheldAsRepeats(Guid ArticleId, Guid Original, IReadOnlyList<Guid> SubscriptionIds, DateTimeOffset At);
 
 /// <summary>Every subscription waiting only for the text was evaluated against the article.</summary>
 public sealed record ArticleEvaluated(Guid ArticleId, IReadOnlyList<Guid> AlertIds, DateTimeOffset At);
@@ -36,7 +43,7 @@ public sealed record ArticleEvaluated(Guid ArticleId, IReadOnlyList<Guid> AlertI
 /// </summary>
 public sealed record AlertingArticle(
     Guid Id, ArticleFactKinds Known, string? Title, string? Body, string? Source, string? Language,
-    IReadOnlyList<ExtractedEntity>? Entities, IReadOnlyList<string>? Topics)
+    IReadOnlyList<ExtractedEntity>? Entities, IReadOnlyList<string>? Topics, Guid? DuplicateOf = null)
 {
     /// <summary>An article nothing is known of.</summary>
     public static AlertingArticle Empty(Guid id) => new(id, ArticleFactKinds.None, null, null, null, null, null, null);
@@ -52,7 +59,7 @@ public sealed record AlertingArticle(
 
     /// <summary>Adds the text.</summary>
     public AlertingArticle Apply(ArticleTextNoted noted) =>
-        this with { Known = Known | ArticleFactKinds.Text, Title = noted.Title, Body = noted.Body, Source = noted.Source, Language = noted.Language };
+        this with { Known = Known | ArticleFactKinds.Text, Title = noted.Title, Body = noted.Body, Source = noted.Source, Language = noted.Language, DuplicateOf = noted.DuplicateOf };
 
     /// <summary>Adds the entities.</summary>
     public AlertingArticle Apply(ArticleEntitiesNoted noted) => this with { Known = Known | ArticleFactKinds.Entities, Entities = noted.Entities };
@@ -62,6 +69,9 @@ public sealed record AlertingArticle(
 
     /// <summary>The evaluation changes no fact.</summary>
     public AlertingArticle Apply(ArticleEvaluated evaluated) => this;
+
+    /// <summary>Withheld repeats change no fact.</summary>
+    public AlertingArticle Apply(AlertsWithheldAsRepeats withheld) => this;
 
     /// <summary>The facts in the form rules are matched against.</summary>
     public ArticleFacts ToFacts() => RuleFacts.Of(Title, Body, Source, Language, Entities, Topics);

@@ -41,6 +41,7 @@ public static class AlertingModule
                 options.Schema.For<Digest>().Index(digest => digest.SubscriptionId);
                 options.Events.AddEventType<AlertTriggered>();
                 options.Events.AddEventType<ArticleEvaluated>();
+                options.Events.AddEventType<AlertsWithheldAsRepeats>();
                 options.Events.AddEventType<ArticleTextNoted>();
                 options.Events.AddEventType<ArticleEntitiesNoted>();
                 options.Events.AddEventType<ArticleTopicsNoted>();

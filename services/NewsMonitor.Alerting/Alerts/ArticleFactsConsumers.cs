@@ -11,7 +11,9 @@ namespace NewsMonitor.Alerting.Alerts;
 /// Notes one fact of an article (text, entities or topics) on the article's stream and, in the same
 /// transaction, raises the alerts of every rule that this fact completes. The append expects the version it
 /// read, so facts arriving together are noted one after the other (the loser is retried); a fact already
-/// noted is a redelivery and changes nothing. Each rule is therefore decided exactly once per article.
+/// noted is a redelivery and changes nothing. Each rule is therefore decided exactly once per article. A near copy
+/// (<see cref="ArticleReceived.DuplicateOf"/>) raises no alert for a subscription whose alert on the original is stored; the
+/// subscriptions so withheld are recorded (<see cref="AlertsWithheldAsRepeats"/>).
 /// </summary>
 public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIndex index, TimeProvider clock)
 {
@@ -42,17 +44,20 @@ public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIn
         {
             var snapshot = await index.CurrentAsync(session, cancellationToken);
             var facts = after.ToFacts();
-            foreach (var (needs, matcher) in snapshot.Matchers)
+            var hits = snapshot.Matchers
+                .Where(entry => AlertingArticle.DecidedNow(entry.Key, before.Known, after.Known))
+                .SelectMany(entry => entry.Value.Match(facts))
+                .ToList();
+            var repeats = after.DuplicateOf is { } original ? await AlertedOnAsync(original, hits.Select(hit => hit.Id), cancellationToken) : [];
+            foreach (var hit in hits)
             {
-                if (!AlertingArticle.DecidedNow(needs, before.Known, after.Known)) continue;
-                foreach (var hit in matcher.Match(facts))
-                {
-                    var alertId = AlertId(hit.Id, articleId);
-                    alertIds.Add(alertId);
-                    session.Events.StartStream<Alert>(alertId,
-                        new AlertTriggered(alertId, hit.Id, snapshot.Subscriptions[hit.Id].Tenant, articleId, after.Title ?? "", hit.Matched, now));
-                }
+                if (repeats.Contains(hit.Id)) continue;
+                var alertId = AlertId(hit.Id, articleId);
+                alertIds.Add(alertId);
+                session.Events.StartStream<Alert>(alertId,
+                    new AlertTriggered(alertId, hit.Id, snapshot.Subscriptions[hit.Id].Tenant, articleId, after.Title ?? "", hit.Matched, now));
             }
+            if (repeats.Count > 0) stream.AppendOne(new AlertsWithheldAsRepeats(articleId, after.DuplicateOf!.Value, [.. repeats.Order()], now));
         }
         // Once the text is there, the rules that need only the text have been decided: the article is evaluated.
         if (kind == ArticleFactKinds.Text) stream.AppendOne(new ArticleEvaluated(articleId, alertIds, now));
@@ -65,6 +70,15 @@ public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIn
             // An alert of this step already exists: a concurrent copy of this message committed first.
         }
     }
+
+    // The subscriptions among these whose alert on the original is stored (alert ids are derived from the pair).
+    private async Task<HashSet<Guid>> AlertedOnAsync(Guid original, IEnumerable<Guid> subscriptions, CancellationToken cancellationToken)
+    {
+        var bySubscription = subscriptions.Distinct().ToDictionary(subscription => AlertId(subscription, original));
+        if (bySubscription.Count == 0) return [];
+        var stored = await session.LoadManyAsync<Alert>(cancellationToken, bySubscription.Keys);
+        return [.. stored.Select(alert => bySubscription[alert.Id])];
+    }
 }
 
 /// <summary>Text: decides the rules that need nothing more.</summary>
@@ -75,7 +89,7 @@ public sealed class ArticleReceivedConsumer(ArticleFactRecorder recorder, TimePr
     {
         var article = context.Message;
         return recorder.NoteAsync(article.ArticleId, ArticleFactKinds.Text,
-            new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, clock.GetUtcNow()), context.CancellationToken);
+            new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, clock.GetUtcNow(), article.DuplicateOf), context.CancellationToken);
     }
 }
 

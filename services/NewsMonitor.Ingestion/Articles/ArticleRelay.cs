@@ -18,6 +18,6 @@ public sealed class ArticleRelay : IntegrationEventRelay
     /// <inheritdoc />
     protected override object? ToIntegrationEvent(IEvent domainEvent) => domainEvent.Data is ArticleSubmitted submitted
         ? new ArticleReceived(submitted.ArticleId, submitted.Title, submitted.Body, submitted.Url, submitted.Language, submitted.Source,
-            submitted.PublishedAt, submitted.ReceivedAt, domainEvent.Timestamp)
+            submitted.PublishedAt, submitted.ReceivedAt, domainEvent.Timestamp, submitted.LanguageConfidence, submitted.DuplicateOf, submitted.Similarity)
         : null;
 }

@@ -2,16 +2,19 @@ using NewsMonitor.Text;
 
 namespace NewsMonitor.Ingestion.Articles;
 
-/// <summary>The JSON body of <c>POST /api/v1/articles</c>, as received.</summary>
+/// <summary>The JSON body of <c>POST /api/v1/articles</c>, as received (also built from a <c>SubmitArticle</c> command).</summary>
 public sealed record ArticleSubmission(
     string? Title,
     string? Body,
     string? Url = null,
     string? Language = null,
     DateTimeOffset? PublishedAt = null,
-    string? Source = null);
+    string? Source = null,
+    string? Author = null);
 
 /// <summary>A submission that passed validation, with its deterministic id.</summary>
+/// <remarks><see cref="Language"/> is the declared language, else the script guess until <see cref="ArticleIntake"/> detects it
+/// (<see cref="LanguageDeclared"/> false); <see cref="LanguageConfidence"/> is set by detection.</remarks>
 public sealed record ValidArticle(
     Guid Id,
     string Title,
@@ -19,7 +22,10 @@ public sealed record ValidArticle(
     string? Url,
     string Language,
     string? Source,
-    DateTimeOffset? PublishedAt);
+    DateTimeOffset? PublishedAt,
+    string? Author = null,
+    bool LanguageDeclared = false,
+    double? LanguageConfidence = null);
 
 /// <summary>Checks a submission and derives its id. Pure: no I/O.</summary>
 public static class ArticleValidation
@@ -35,6 +41,9 @@ public static class ArticleValidation
 
     /// <summary>Longest accepted source name.</summary>
     public const int MaxSourceLength = 500;
+
+    /// <summary>Longest accepted author name.</summary>
+    public const int MaxAuthorLength = 500;
 
     /// <summary>Returns the valid article, or the problems keyed by field name.</summary>
     public static (ValidArticle? Article, Dictionary<string, string[]> Errors) Validate(ArticleSubmission? submission)
@@ -63,6 +72,7 @@ public static class ArticleValidation
         InputText.Refuse(errors, "title", submission.Title, TextKind.Prose);
         InputText.Refuse(errors, "body", submission.Body, TextKind.Prose);
         InputText.Refuse(errors, "source", submission.Source, TextKind.Prose);
+        InputText.Refuse(errors, "author", submission.Author, TextKind.Prose);
 
         string? canonicalUrl = null;
         if (!string.IsNullOrWhiteSpace(submission.Url))
@@ -75,12 +85,14 @@ public static class ArticleValidation
         if (!string.IsNullOrEmpty(language) && !IsLanguageTag(language)) errors.TryAdd("language", ["The language must be a language tag such as \"ar\" or \"en\"."]);
 
         if (submission.Source?.Trim().Length > MaxSourceLength) errors.TryAdd("source", [$"The source is longer than {MaxSourceLength} characters."]);
+        if (submission.Author?.Trim().Length > MaxAuthorLength) errors.TryAdd("author", [$"The author is longer than {MaxAuthorLength} characters."]);
 
         if (errors.Count > 0) return (null, errors);
 
         var id = ArticleIdentity.For(canonicalUrl, title!, body!);
         var article = new ValidArticle(id, title!, body!, canonicalUrl, string.IsNullOrEmpty(language) ? LanguageGuess.Of(body!) : language,
-            string.IsNullOrWhiteSpace(submission.Source) ? null : submission.Source.Trim(), submission.PublishedAt);
+            string.IsNullOrWhiteSpace(submission.Source) ? null : submission.Source.Trim(), submission.PublishedAt,
+            string.IsNullOrWhiteSpace(submission.Author) ? null : submission.Author.Trim(), LanguageDeclared: !string.IsNullOrEmpty(language));
         return (article, errors);
     }
 
@@ -93,13 +105,20 @@ public static class ArticleIdentity
 {
     private static readonly Guid Scope = new("6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11");
 
-    /// <summary>From the canonical URL when there is one, else from the normalised title and body.</summary>
+    /// <summary>From the canonical URL when there is one, else from the normalised title and body (<see cref="TextId"/>).</summary>
     public static Guid For(string? canonicalUrl, string title, string body) => canonicalUrl is not null
         ? DeterministicId.Create(Scope, "url:" + canonicalUrl)
-        : DeterministicId.Create(Scope, "text:" + TextKey(title) + "\n" + TextKey(body));
+        : TextId(title, body);
 
-    // Whitespace runs collapse so that re-wrapped copies of the same text are one article.
-    private static string TextKey(string text) => string.Join(' ', ArabicNormalizer.Normalize(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>
+    /// The id of the article's normalised text: equal for the same title and body whatever their spacing and Arabic spelling
+    /// variants. An article without a URL has it as its id; every article is looked up by it for exact duplicates under
+    /// other URLs.
+    /// </summary>
+    public static Guid TextId(string title, string body) => DeterministicId.Create(Scope, "text:" + TextKey(title) + "\n" + TextKey(body));
+
+    /// <summary>The matching key of a text: <see cref="ArabicNormalizer"/> applied, whitespace runs collapsed (re-wrapped copies are one text).</summary>
+    public static string TextKey(string text) => string.Join(' ', ArabicNormalizer.Normalize(text).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }
 
 /// <summary>URL canonicalisation for identity: what differs only in tracking noise is the same article.</summary>

@@ -73,7 +73,8 @@ public static class ArticlesApi
         var outcomes = await intake.SubmitAsync(valid.Select(v => v.Article).ToList(), cancellationToken);
         for (var k = 0; k < valid.Count; k++) results[valid[k].Index] = BatchItemResult.From(valid[k].Index, outcomes[k]);
         return TypedResults.Ok(new BatchResult(results,
-            results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "invalid")));
+            results.Count(r => r.Status == "accepted"), results.Count(r => r.Status == "duplicate"), results.Count(r => r.Status == "invalid"),
+            results.Count(r => r.Status == "nearDuplicate")));
     }
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> GetAsync(Guid id, IQuerySession session, CancellationToken cancellationToken)
@@ -173,24 +174,27 @@ public static class ArticlesApi
 }
 
 /// <summary>Result of one item of a batch, in the order of the request.</summary>
-public sealed record BatchItemResult(int Index, Guid? Id, string Status, IDictionary<string, string[]>? Errors)
+/// <remarks><see cref="DuplicateOf"/> and <see cref="Similarity"/> as in <see cref="IntakeOutcome"/> (added in issue 14).</remarks>
+public sealed record BatchItemResult(int Index, Guid? Id, string Status, IDictionary<string, string[]>? Errors, Guid? DuplicateOf = null, double? Similarity = null)
 {
     /// <summary>The item could not be stored; <paramref name="errors"/> says why.</summary>
     public static BatchItemResult Invalid(int index, IDictionary<string, string[]> errors) => new(index, null, "invalid", errors);
 
-    /// <summary>The item was accepted or was a duplicate.</summary>
-    public static BatchItemResult From(int index, IntakeOutcome outcome) => new(index, outcome.Id, outcome.Status, null);
+    /// <summary>The item was accepted, a near copy, or a duplicate.</summary>
+    public static BatchItemResult From(int index, IntakeOutcome outcome) => new(index, outcome.Id, outcome.Status, null, outcome.DuplicateOf, outcome.Similarity);
 }
 
-/// <summary>Answer of <c>POST /api/v1/articles/batch</c>.</summary>
-public sealed record BatchResult(IReadOnlyList<BatchItemResult> Items, int Accepted, int Duplicates, int Invalid);
+/// <summary>Answer of <c>POST /api/v1/articles/batch</c>; <see cref="NearDuplicates"/> (stored, marked as near copies) was added in issue 14.</summary>
+public sealed record BatchResult(IReadOnlyList<BatchItemResult> Items, int Accepted, int Duplicates, int Invalid, int NearDuplicates = 0);
 
-/// <summary>Answer of <c>GET /api/v1/articles/{id}</c>.</summary>
+/// <summary>Answer of <c>GET /api/v1/articles/{id}</c> (fields in docs/api.md).</summary>
 public sealed record ArticleView(
     Guid Id, string Title, string Body, string? Url, string Language, string? Source,
-    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing)
+    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing, string? Author = null,
+    double? LanguageConfidence = null, Guid? DuplicateOf = null, double? Similarity = null)
 {
     /// <summary>View of the read model.</summary>
     public static ArticleView From(Article article) => new(
-        article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, article.ReceivedAt, article.Processing);
+        article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, article.ReceivedAt, article.Processing,
+        article.Author, article.LanguageConfidence, article.DuplicateOf, article.Similarity);
 }

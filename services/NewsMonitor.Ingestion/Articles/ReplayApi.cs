@@ -34,7 +34,7 @@ public static class ReplayApi
         foreach (var article in articles)
         {
             await publish.Publish(new ArticleReceived(article.Id, article.Title, article.Body, article.Url, article.Language, article.Source,
-                article.PublishedAt, article.ReceivedAt, article.ReceivedAt), cancellationToken);
+                article.PublishedAt, article.ReceivedAt, article.ReceivedAt, article.LanguageConfidence, article.DuplicateOf, article.Similarity), cancellationToken);
         }
         // A page ends inside a run of equal times at most by the articles sharing its last instant; they are replayed twice, harmlessly.
         var next = articles.Count == limit ? articles[^1].ReceivedAt : (DateTimeOffset?)null;

@@ -5,7 +5,26 @@ using NewsMonitor.Benchmarks;
 
 // dotnet run -c Release --project tests/benchmarks/NewsMonitor.Benchmarks -- text | phrases | entities | topics | accuracy | feeds | all
 //                                                                         -- matcher --subscriptions 100000 [--naive-articles 3]
+//                                                                         -- sources-memory [--sources 5000] [--seconds 90] [--interval 300]
+//                                                                         -- neardup   (NEARDUP_SHOW=0.25 also prints negatives called near copies)
+//                                                                         -- language [--high]
 var what = args.FirstOrDefault() ?? "all";
+if (what == "sources-memory")
+{
+    int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    await PollerMemoryLoad.RunAsync(Option("--sources", 5_000), Option("--seconds", 90), Option("--interval", 300));
+    return;
+}
+if (what == "neardup")
+{
+    NearDuplicateAccuracy.Run();
+    return;
+}
+if (what == "language")
+{
+    LanguageMemory.Run(highAccuracy: args.Contains("--high"));
+    return;
+}
 if (what == "matcher")
 {
     int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;

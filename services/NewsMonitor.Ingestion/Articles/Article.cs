@@ -13,12 +13,13 @@ public sealed record Article(
     string? Source,
     DateTimeOffset? PublishedAt,
     DateTimeOffset ReceivedAt,
-    ArticleProcessing Processing)
+    ArticleProcessing Processing,
+    string? Author = null)
 {
     /// <summary>Starts the read model from the first event.</summary>
     public static Article Create(ArticleSubmitted submitted) => new(
         submitted.ArticleId, submitted.Title, submitted.Body, submitted.Url, submitted.Language, submitted.Source,
-        submitted.PublishedAt, submitted.ReceivedAt, new ArticleProcessing(false, false, false));
+        submitted.PublishedAt, submitted.ReceivedAt, new ArticleProcessing(false, false, false), submitted.Author);
 
     /// <summary>Marks a step done; replaying the same step changes nothing.</summary>
     public Article Apply(ArticleProcessingStepCompleted completed) => this with

@@ -1,6 +1,7 @@
 namespace NewsMonitor.Ingestion.Articles;
 
 /// <summary>An article was accepted; first event of its stream, whose id is the article id.</summary>
+/// <remarks>Members after <c>ReceivedAt</c> were added in issue 14; events stored before it have them null.</remarks>
 public sealed record ArticleSubmitted(
     Guid ArticleId,
     string Title,
@@ -9,7 +10,8 @@ public sealed record ArticleSubmitted(
     string Language,
     string? Source,
     DateTimeOffset? PublishedAt,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    string? Author = null);
 
 /// <summary>Which downstream step reported back on the article.</summary>
 public enum ProcessingStep

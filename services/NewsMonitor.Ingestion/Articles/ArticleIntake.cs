@@ -4,7 +4,11 @@ using NewsMonitor.ServiceDefaults;
 namespace NewsMonitor.Ingestion.Articles;
 
 /// <summary>What happened to one submitted article.</summary>
-public sealed record IntakeOutcome(Guid Id, string Status)
+/// <param name="Id">The stored article; for a duplicate, the one stored earlier.</param>
+/// <param name="Status"><c>accepted</c>, <c>duplicate</c> or <c>nearDuplicate</c> (see docs/api.md).</param>
+/// <param name="DuplicateOf">For a near copy and a duplicate by text: the original article.</param>
+/// <param name="Similarity">For a near copy: its similarity to the original in [0, 1].</param>
+public sealed record IntakeOutcome(Guid Id, string Status, Guid? DuplicateOf = null, double? Similarity = null)
 {
     /// <summary>Stored now; <c>ArticleReceived</c> follows through the relay.</summary>
     public static IntakeOutcome Accepted(Guid id) => new(id, "accepted");
@@ -71,5 +75,5 @@ public sealed class ArticleIntake(IDocumentStore store, TimeProvider clock)
     }
 
     private static ArticleSubmitted Submitted(ValidArticle article, DateTimeOffset now) =>
-        new(article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, now);
+        new(article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, now, article.Author);
 }

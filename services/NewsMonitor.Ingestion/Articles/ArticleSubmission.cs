@@ -2,14 +2,15 @@ using NewsMonitor.Text;
 
 namespace NewsMonitor.Ingestion.Articles;
 
-/// <summary>The JSON body of <c>POST /api/v1/articles</c>, as received.</summary>
+/// <summary>The JSON body of <c>POST /api/v1/articles</c>, as received (also built from a <c>SubmitArticle</c> command).</summary>
 public sealed record ArticleSubmission(
     string? Title,
     string? Body,
     string? Url = null,
     string? Language = null,
     DateTimeOffset? PublishedAt = null,
-    string? Source = null);
+    string? Source = null,
+    string? Author = null);
 
 /// <summary>A submission that passed validation, with its deterministic id.</summary>
 public sealed record ValidArticle(
@@ -19,7 +20,8 @@ public sealed record ValidArticle(
     string? Url,
     string Language,
     string? Source,
-    DateTimeOffset? PublishedAt);
+    DateTimeOffset? PublishedAt,
+    string? Author = null);
 
 /// <summary>Checks a submission and derives its id. Pure: no I/O.</summary>
 public static class ArticleValidation
@@ -35,6 +37,9 @@ public static class ArticleValidation
 
     /// <summary>Longest accepted source name.</summary>
     public const int MaxSourceLength = 500;
+
+    /// <summary>Longest accepted author name.</summary>
+    public const int MaxAuthorLength = 500;
 
     /// <summary>Returns the valid article, or the problems keyed by field name.</summary>
     public static (ValidArticle? Article, Dictionary<string, string[]> Errors) Validate(ArticleSubmission? submission)
@@ -63,6 +68,7 @@ public static class ArticleValidation
         InputText.Refuse(errors, "title", submission.Title, TextKind.Prose);
         InputText.Refuse(errors, "body", submission.Body, TextKind.Prose);
         InputText.Refuse(errors, "source", submission.Source, TextKind.Prose);
+        InputText.Refuse(errors, "author", submission.Author, TextKind.Prose);
 
         string? canonicalUrl = null;
         if (!string.IsNullOrWhiteSpace(submission.Url))
@@ -75,12 +81,14 @@ public static class ArticleValidation
         if (!string.IsNullOrEmpty(language) && !IsLanguageTag(language)) errors.TryAdd("language", ["The language must be a language tag such as \"ar\" or \"en\"."]);
 
         if (submission.Source?.Trim().Length > MaxSourceLength) errors.TryAdd("source", [$"The source is longer than {MaxSourceLength} characters."]);
+        if (submission.Author?.Trim().Length > MaxAuthorLength) errors.TryAdd("author", [$"The author is longer than {MaxAuthorLength} characters."]);
 
         if (errors.Count > 0) return (null, errors);
 
         var id = ArticleIdentity.For(canonicalUrl, title!, body!);
         var article = new ValidArticle(id, title!, body!, canonicalUrl, string.IsNullOrEmpty(language) ? LanguageGuess.Of(body!) : language,
-            string.IsNullOrWhiteSpace(submission.Source) ? null : submission.Source.Trim(), submission.PublishedAt);
+            string.IsNullOrWhiteSpace(submission.Source) ? null : submission.Source.Trim(), submission.PublishedAt,
+            string.IsNullOrWhiteSpace(submission.Author) ? null : submission.Author.Trim());
         return (article, errors);
     }
 

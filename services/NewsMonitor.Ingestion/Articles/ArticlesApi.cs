@@ -188,9 +188,10 @@ public sealed record BatchResult(IReadOnlyList<BatchItemResult> Items, int Accep
 /// <summary>Answer of <c>GET /api/v1/articles/{id}</c>.</summary>
 public sealed record ArticleView(
     Guid Id, string Title, string Body, string? Url, string Language, string? Source,
-    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing)
+    DateTimeOffset? PublishedAt, DateTimeOffset ReceivedAt, ArticleProcessing Processing, string? Author = null)
 {
     /// <summary>View of the read model.</summary>
     public static ArticleView From(Article article) => new(
-        article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, article.ReceivedAt, article.Processing);
+        article.Id, article.Title, article.Body, article.Url, article.Language, article.Source, article.PublishedAt, article.ReceivedAt, article.Processing,
+        article.Author);
 }

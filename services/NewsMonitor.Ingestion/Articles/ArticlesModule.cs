@@ -22,6 +22,8 @@ public static class ArticlesModule
             bus.AddConsumer<ArticleClassifiedConsumer>();
             bus.AddConsumer<EntitiesExtractedConsumer>();
             bus.AddConsumer<ArticleAlertsEvaluatedConsumer>();
+            // Queue "ingestion-submit-article"; a request client without an address reaches it through the message's exchange.
+            bus.AddConsumer<SubmitArticleConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<ArticleIntake>();

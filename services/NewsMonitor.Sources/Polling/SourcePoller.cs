@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Options;
+using NewsMonitor.Sources.Sources;
+
+namespace NewsMonitor.Sources.Polling;
+
+/// <summary>
+/// Takes due sources and polls them, at most <see cref="SourcesOptions.MaxConcurrentPolls"/> at once. A source is taken
+/// by appending <see cref="SourcePollStarted"/> at the stream version the scheduler read: of two instances reading the
+/// same due source, only one append succeeds (the other gets a concurrency error and skips it), so two instances never
+/// poll the same source at once. A lease that outlives its poller (a crash) expires and is taken over. State is only
+/// events and their snapshots, so a restart carries on where it stopped. The loop never dies: every poll catches its own
+/// failures and records them on its source.
+/// </summary>
+public sealed partial class SourcePoller(
+    IDocumentStore store, PollRunner runner, IOptions<SourcesOptions> options, TimeProvider clock, ILogger<SourcePoller> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private readonly SemaphoreSlim _finished = new(0);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var free = settings.MaxConcurrentPolls - _running.Count;
+                if (free > 0) await StartDueAsync(free, settings, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                // The database may be away for a moment; the next scan tries again.
+                LogScanFailed(logger, exception);
+            }
+            try
+            {
+                // Wake on the scan interval, or earlier when a poll ends and frees a slot.
+                await _finished.WaitAsync(settings.ScanInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await Task.WhenAll(_running.Values);
+    }
+
+    private async Task StartDueAsync(int free, SourcesOptions settings, CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow();
+        IReadOnlyList<Source> due;
+        await using (var query = store.QuerySession())
+        {
+            due = await query.Query<Source>()
+                .Where(source => !source.Removed && !source.Paused && (source.Status == SourceStatus.Active || source.Status == SourceStatus.Failing)
+                    && source.NextPollAt <= now && (source.LeaseUntil == null || source.LeaseUntil <= now))
+                .OrderBy(source => source.NextPollAt)
+                .Take(free + _running.Count)
+                .ToListAsync(stoppingToken);
+        }
+        foreach (var candidate in due)
+        {
+            if (free == 0) break;
+            if (_running.ContainsKey(candidate.Id)) continue;
+            var leased = await TryLeaseAsync(candidate, settings, stoppingToken);
+            if (leased is null) continue;
+            free--;
+            _running[candidate.Id] = Task.Run(async () =>
+            {
+                try
+                {
+                    await runner.PollAsync(leased, stoppingToken);
+                }
+                finally
+                {
+                    _running.TryRemove(candidate.Id, out _);
+                    _finished.Release();
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Appends the lease at the version read; null when another instance took the source first.</summary>
+    private async Task<Source?> TryLeaseAsync(Source candidate, SourcesOptions settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            var stream = await session.Events.FetchForWriting<Source>(candidate.Id, candidate.Version, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (stream.Aggregate is not { } source || !SourceRules.IsDue(source, now)) return null;
+            var started = new SourcePollStarted(source.Id, now, now + settings.Lease);
+            stream.AppendOne(started);
+            await session.SaveChangesAsync(cancellationToken);
+            source.Apply(started);
+            return source;
+        }
+        catch (Exception exception) when (IsConcurrencyConflict(exception))
+        {
+            LogLeaseLost(logger, candidate.Id);
+            return null;
+        }
+    }
+
+    /// <summary>Whether saving failed because another writer appended to the stream first.</summary>
+    internal static bool IsConcurrencyConflict(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException) return true;
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsConcurrencyConflict)) return true;
+        }
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due sources failed; trying again at the next scan")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Source {SourceId} was taken by another poller")]
+    private static partial void LogLeaseLost(ILogger logger, Guid sourceId);
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _finished.Dispose();
+        base.Dispose();
+    }
+}

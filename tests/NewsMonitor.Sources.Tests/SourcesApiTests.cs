@@ -214,4 +214,54 @@ public sealed class SourcesApiTests(SourcesApiFixture fixture) : IClassFixture<S
         var bare = await fixture.Service.CreateBareClient().GetAsync("/api/v1/sources", Token);
         Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
     }
+
+    [Fact]
+    public async Task Opml_import_answers_per_outline_created_exists_or_invalid()
+    {
+        var host = $"opml-{Guid.NewGuid():N}.example";
+        var existing = await CreateAsync(new { url = $"https://{host}/existing.xml" });
+        var opml = $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <opml version="2.0"><head><title>مصادري</title></head><body>
+              <outline text="عربي">
+                <outline type="rss" text="وكالة الأنباء" xmlUrl="https://{host}/rss.xml" language="ar"/>
+                <outline type="rss" text="بلا رابط"/>
+              </outline>
+              <outline type="rss" text="Existing" xmlUrl="https://{host}/existing.xml"/>
+              <outline type="rss" text="FTP" xmlUrl="ftp://{host}/feed.xml"/>
+              <outline type="atom" text="Same feed again" xmlUrl="HTTPS://{host}/rss.xml"/>
+            </body></opml>
+            """;
+        var response = await _client.PostAsync("/api/v1/sources/opml", new StringContent(opml, Encoding.UTF8, "text/x-opml"), Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        var items = answer.GetProperty("items").EnumerateArray().ToList();
+        var byTitle = items.ToDictionary(item => item.GetProperty("title").GetString()!, item => item);
+        var created = byTitle["وكالة الأنباء"];
+        Assert.Equal("created", created.GetProperty("status").GetString());
+        var createdId = created.GetProperty("id").GetGuid();
+        var source = await GetAsync(createdId);
+        Assert.Equal(("وكالة الأنباء", "ar"), (source.GetProperty("name").GetString(), source.GetProperty("language").GetString()));
+        Assert.Equal("invalid", byTitle["بلا رابط"].GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(byTitle["بلا رابط"].GetProperty("reason").GetString()));
+        Assert.Equal(("exists", existing), (byTitle["Existing"].GetProperty("status").GetString(), byTitle["Existing"].GetProperty("id").GetGuid()));
+        Assert.Equal("invalid", byTitle["FTP"].GetProperty("status").GetString());
+        Assert.Equal(("exists", createdId), (byTitle["Same feed again"].GetProperty("status").GetString(), byTitle["Same feed again"].GetProperty("id").GetGuid()));
+        Assert.Equal((1, 2, 2), (answer.GetProperty("created").GetInt32(), answer.GetProperty("exists").GetInt32(), answer.GetProperty("invalid").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("<!DOCTYPE opml [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><opml><body><outline xmlUrl=\"https://a.example/&x;\"/></body></opml>", "application/xml", 400)]
+    [InlineData("<html><body>not opml</body></html>", "text/xml", 400)]
+    [InlineData("", "text/xml", 400)]
+    [InlineData("<opml version=\"2.0\"><body/></opml>", "application/json", 415)]
+    public async Task Opml_that_is_not_opml_is_refused_and_stores_nothing(string body, string contentType, int status)
+    {
+        var before = await fixture.StoredEventsAsync();
+        var response = await _client.PostAsync("/api/v1/sources/opml", new StringContent(body, Encoding.UTF8, contentType), Token);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(before, await fixture.StoredEventsAsync());
+    }
 }

@@ -8,7 +8,7 @@ namespace NewsMonitor.Sources.Polling;
 
 /// <summary>
 /// Takes due sources and polls them, at most <see cref="SourcesOptions.MaxConcurrentPolls"/> at once. A source is taken
-/// by appending <see cref="SourcePollStarted"/> at the stream version the scheduler read: of two instances reading the
+/// by appending <see cref="SourcePollStarted"/> under optimistic concurrency on the stream version read with it: of two instances reading the
 /// same due source, only one append succeeds (the other gets a concurrency error and skips it), so two instances never
 /// poll the same source at once. A lease that outlives its poller (a crash) expires and is taken over. State is only
 /// events and their snapshots, so a restart carries on where it stopped. The loop never dies: every poll catches its own
@@ -88,13 +88,17 @@ public sealed partial class SourcePoller(
         }
     }
 
-    /// <summary>Appends the lease at the version read; null when another instance took the source first.</summary>
+    /// <summary>
+    /// Reads the source for writing (Marten remembers the stream version it read), checks it is still due and unleased,
+    /// and appends the lease: an append by another instance in between makes the save fail with a concurrency error.
+    /// Null when another instance took the source first.
+    /// </summary>
     private async Task<Source?> TryLeaseAsync(Source candidate, SourcesOptions settings, CancellationToken cancellationToken)
     {
         try
         {
             await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<Source>(candidate.Id, candidate.Version, cancellationToken);
+            var stream = await session.Events.FetchForWriting<Source>(candidate.Id, cancellationToken);
             var now = clock.GetUtcNow();
             if (stream.Aggregate is not { } source || !SourceRules.IsDue(source, now)) return null;
             var started = new SourcePollStarted(source.Id, now, now + settings.Lease);

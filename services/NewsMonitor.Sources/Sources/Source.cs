@@ -9,9 +9,6 @@ public sealed class Source
     /// <summary>Stream id.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>Stream version, set by Marten; the poller appends its lease with it as the expected version.</summary>
-    public long Version { get; set; }
-
     /// <summary>The feed URL polled (moves after repeated permanent redirects).</summary>
     public string Url { get; set; } = "";
 

@@ -178,6 +178,7 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
     [InlineData("classification", "/api/v1/topics")]
     [InlineData("entities", "/api/v1/entities/trending")]
     [InlineData("alerting", "/api/v1/subscriptions")]
+    [InlineData("sources", "/api/v1/sources")]
     [InlineData("v1", "/api/v1/keys")]
     public async Task Every_service_publishes_its_openapi_document_through_the_gateway(string document, string path)
     {

@@ -118,5 +118,48 @@ public sealed class ImportToolTests(RunningSystem system) : IDisposable
         Assert.Equal(2, usage.ExitCode);
     }
 
+    [Fact]
+    public async Task An_opml_file_adds_its_feeds_through_the_gateway_and_reports_every_outline()
+    {
+        await using var feeds = await FeedServer.StartAsync(Cancel);
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var opml = Path.Combine(_folder, "feeds.opml");
+        await File.WriteAllTextAsync(opml, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <opml version="2.0"><head><title>feeds {marker}</title></head><body>
+              <outline text="News">
+                <outline type="rss" text="Alpha {marker}" xmlUrl="{feeds.Url($"alpha-{marker}.xml")}"/>
+                <outline type="rss" text="Beta {marker}" xmlUrl="{feeds.Url($"beta-{marker}.xml")}"/>
+              </outline>
+              <outline type="rss" text="Not a feed address" xmlUrl="ftp://127.0.0.1/{marker}.xml"/>
+            </body></opml>
+            """, Cancel);
+        var ids = new List<Guid>();
+        try
+        {
+            var first = await ImportAsync(RunningSystem.OperatorKey, opml);
+            ids.AddRange(first.Report.GetProperty("outlines").EnumerateArray()
+                .Where(outline => outline.GetProperty("status").GetString() == "created").Select(outline => Guid.Parse(outline.GetProperty("id").GetString()!)));
+            // One outline is invalid: done, but not clean.
+            Assert.Equal(1, first.ExitCode);
+            Assert.Equal(["created", "created", "invalid"], first.Report.GetProperty("outlines").EnumerateArray().Select(outline => outline.GetProperty("status").GetString()));
+            Assert.Contains("3 outlines: 2 created, 0 already there, 1 invalid", first.Output, StringComparison.Ordinal);
+            foreach (var id in ids)
+                Assert.Contains(marker, (await system.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{id}", Cancel)).GetProperty("name").GetString(), StringComparison.Ordinal);
+
+            var again = await ImportAsync(RunningSystem.OperatorKey, opml);
+            Assert.Equal(["exists", "exists", "invalid"], again.Report.GetProperty("outlines").EnumerateArray().Select(outline => outline.GetProperty("status").GetString()));
+
+            // Sources are operators' business: an integrator's key is refused, and the tool gives up.
+            var integrator = await ImportAsync(await system.IssueKeyAsync("integrator", "default", "opml refused"), opml);
+            Assert.Equal(3, integrator.ExitCode);
+            Assert.Contains("403", integrator.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var id in ids) await system.Gateway.DeleteAsync($"/api/v1/sources/{id}", Cancel);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

@@ -25,10 +25,10 @@ public sealed class ArticleImport(ImportOptions options, GatewayClient client, I
     public const string BatchPath = "api/v1/articles/batch";
 
     private readonly ImportSummary _summary = new();
-    private string? _waiting;
+    private Action<string> _showWaiting = _ => { };
 
-    /// <summary>Called with the reason and length of each wait (429, retries), to show it.</summary>
-    public void Waiting(string reason, TimeSpan wait) => _waiting = $"waiting {wait.TotalSeconds:0.#} s: {reason}";
+    /// <summary>Called with the reason and length of each wait (429, retries), to show it while it lasts.</summary>
+    public void Waiting(string reason, TimeSpan wait) => _showWaiting($"waiting {wait.TotalSeconds:0.#} s: {reason}");
 
     /// <summary>
     /// Runs the import. <paramref name="stop"/> asks it to stop after the batch in flight (Ctrl+C); <paramref name="abort"/>
@@ -89,8 +89,12 @@ public sealed class ArticleImport(ImportOptions options, GatewayClient client, I
                     .StartAsync(async context =>
                     {
                         var task = context.AddTask("importing", maxValue: Math.Max(1, total));
+                        var current = "";
+                        // The wait shows on the bar until the batch is answered and the line is redrawn.
+                        _showWaiting = waiting => task.Description = $"{Describe(current)} [yellow]{Markup.Escape(waiting)}[/]";
                         foreach (var file in files)
                         {
+                            current = file.Name;
                             task.Description = Describe(file.Name);
                             var go = await ImportFileAsync(file, (bytes, name) =>
                             {
@@ -105,7 +109,8 @@ public sealed class ArticleImport(ImportOptions options, GatewayClient client, I
             }
             else
             {
-                // Not a terminal (a log, a pipe): a line per file and per tenth of the input instead of a redrawn bar.
+                // Not a terminal (a log, a pipe): a line per tenth of the input and per wait instead of a redrawn bar.
+                _showWaiting = waiting => console.WriteLine(waiting);
                 long done = 0, reported = 0;
                 foreach (var file in files)
                 {
@@ -129,12 +134,8 @@ public sealed class ArticleImport(ImportOptions options, GatewayClient client, I
         return new ImportResult(_summary, gaveUp, stop.IsCancellationRequested && gaveUp is null && !limitReached, limitReached);
     }
 
-    private string Describe(string file)
-    {
-        var waiting = _waiting is null ? "" : $" [yellow]{Markup.Escape(_waiting)}[/]";
-        _waiting = null;
-        return $"{Markup.Escape(file)} [green]{_summary.Accepted:N0}[/] accepted, {_summary.Duplicates:N0} dup, [red]{_summary.Rejected:N0}[/] rejected{waiting}";
-    }
+    private string Describe(string file) =>
+        $"{Markup.Escape(file)} [green]{_summary.Accepted:N0}[/] accepted, {_summary.Duplicates:N0} dup, [red]{_summary.Rejected:N0}[/] rejected";
 
     private async Task<SendOutcome?> SendAsync(InputFile file, LineBatch batch, CancellationToken abort)
     {

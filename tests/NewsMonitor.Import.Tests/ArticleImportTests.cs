@@ -113,6 +113,22 @@ public sealed class ArticleImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_a_terminal_the_progress_bar_runs_with_file_names_that_look_like_markup()
+    {
+        var file = Path.Combine(_folder, "[red]odd name[x].ndjson");
+        await File.WriteAllTextAsync(file, string.Join("\n", Enumerable.Range(1, 30).Select(i => $"{{\"title\":\"t{i}\",\"body\":\"b\"}}")), Cancel);
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.Yes, Ansi = AnsiSupport.Yes, ColorSystem = ColorSystemSupport.TrueColor });
+        using var http = new HttpClient { BaseAddress = new Uri(LoopbackHttpServer.AddressOf(_peer).TrimEnd('/') + "/") };
+        var import = new ArticleImport(Options(file), new GatewayClient(http, "nm_k"), console);
+        var result = await import.RunAsync(CancellationToken.None, Cancel);
+        import.Waiting("429 [too many] requests", TimeSpan.FromSeconds(2));
+        Assert.Equal(30, result.Summary.Accepted);
+        Assert.Contains("[red]odd name[x].ndjson", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(30, _received.Count);
+    }
+
+    [Fact]
     public async Task A_folder_of_ndjson_jsonl_and_json_files_is_imported_file_by_file_in_order_with_limit_and_resume()
     {
         var folder = Path.Combine(_folder, "in");

@@ -36,7 +36,9 @@ public sealed class PipelineTests(RunningSystem system)
             var response = await system.Gateway.PostAsJsonAsync("/api/v1/articles", new { sample.Title, sample.Body, sample.Language, sample.Source }, Cancel);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             var outcome = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
-            Assert.Equal("accepted", outcome.GetProperty("status").GetString());
+            // Stored either way: another class of the collection may have posted this sample under another title first
+            // (DashboardTests does), which makes this one a near copy of it. This subscription is new, so it alerts on both.
+            Assert.Contains(outcome.GetProperty("status").GetString(), new[] { "accepted", "nearDuplicate" });
             var id = outcome.GetProperty("id").GetGuid();
             ids.Add(id);
 
@@ -97,7 +99,9 @@ public sealed class PipelineTests(RunningSystem system)
         for (var i = 0; i < 12; i++)
         {
             var watch = Stopwatch.StartNew();
-            var posted = await system.Gateway.PostAsJsonAsync("/api/v1/articles", new { title = $"روته {i} {Guid.NewGuid()}", body = "قال الأمين العام لحلف الناتو مارك روته إن الحلف موحد." }, Cancel);
+            // A body too short to be compared for near copies: twelve copies of one longer body would be near copies of
+            // the first, and a subscription that alerted on an article raises no alert for its copies (issue 14).
+            var posted = await system.Gateway.PostAsJsonAsync("/api/v1/articles", new { title = $"روته {i} {Guid.NewGuid()}", body = "قال مارك روته إن الحلف موحد." }, Cancel);
             var id = (await posted.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
             var alert = await stream.WaitForAsync(e => e.Event == "alert" && e.Json.GetProperty("articleId").GetGuid() == id, TimeSpan.FromSeconds(15));
             latencies.Add(watch.Elapsed.TotalMilliseconds);

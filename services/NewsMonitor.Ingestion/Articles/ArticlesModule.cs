@@ -37,8 +37,9 @@ public static class ArticlesModule
         builder.Services.AddScoped<ArticleIntake>();
         builder.Services.AddSingleton(new NearDuplicateSettings(
             builder.Configuration.GetValue("Ingestion:NearDuplicateThreshold", NearDuplicateSettings.DefaultThreshold)));
-        // One detector for the process: its models are loaded once, all at its creation, and shared.
-        builder.Services.AddSingleton(_ => new LanguageDetection(
+        // One detector for the process, built here at start-up with every model loaded (about 1 s, 70 MB), so that no
+        // request pays for it; Lingua keeps the models for the process.
+        builder.Services.AddSingleton(new LanguageDetection(
             builder.Configuration.GetValue("Ingestion:LanguageDetection:Threshold", LanguageDetection.DefaultThreshold),
             builder.Configuration.GetValue("Ingestion:LanguageDetection:HighAccuracy", false), preload: true));
         return builder;

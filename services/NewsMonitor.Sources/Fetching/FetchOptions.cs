@@ -34,6 +34,6 @@ public sealed class FetchOptions
     /// <summary>Allow loopback, private and unique-local targets (tests and intranets); public addresses only otherwise.</summary>
     public bool AllowPrivateTargets { get; set; }
 
-    /// <summary>The User-Agent sent with every request, naming us and where a site owner can read how we fetch.</summary>
-    public string UserAgent { get; set; } = "NewsMonitor/1.0 (+https://github.com/newsmonitor/newsmonitor/blob/main/docs/sources.md)";
+    /// <summary>The User-Agent sent with every request; a deployment should put a contact URL in it for site owners.</summary>
+    public string UserAgent { get; set; } = "NewsMonitor/1.0 (news monitor; operators set Sources:UserAgent to add a contact URL)";
 }

@@ -196,7 +196,7 @@ public sealed partial class PollRunner(
                 {
                     text = extracted.Text;
                     title ??= extracted.Title;
-                    url = extracted.CanonicalUrl ?? url;
+                    url = SourceRules.ArticleUrl(page.FinalUrl, extracted.CanonicalUrl);
                     author ??= extracted.Author;
                     published ??= extracted.PublishedAt;
                     pageLanguage = extracted.Language;

@@ -15,7 +15,7 @@ namespace NewsMonitor.Sources.Tests.Polling;
 public sealed class PollerFixture : IAsyncLifetime
 {
     /// <summary>Per-host spacing of request starts in these tests.</summary>
-    public static readonly TimeSpan HostSpacing = TimeSpan.FromMilliseconds(150);
+    public static readonly TimeSpan HostSpacing = TimeSpan.FromMilliseconds(300);
 
     /// <summary>The sources service's settings.</summary>
     public static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
@@ -23,7 +23,7 @@ public sealed class PollerFixture : IAsyncLifetime
         ["Sources:AllowPrivateTargets"] = "true",
         ["Sources:MinIntervalSeconds"] = "1",
         ["Sources:ScanInterval"] = "00:00:00.200",
-        ["Sources:MinIntervalPerHost"] = "00:00:00.150",
+        ["Sources:MinIntervalPerHost"] = "00:00:00.300",
         ["Sources:HostBackoff"] = "00:00:01",
         ["Sources:ConnectTimeout"] = "00:00:03",
         // Long enough for a host restart while a poll waits on a held answer (the shutdown test); the drip test still times out.

@@ -34,6 +34,7 @@ app.MapScalarApiReference("/docs", options =>
     options.AddDocument("classification", "Classification (topics)");
     options.AddDocument("entities", "Entities");
     options.AddDocument("alerting", "Alerting (subscriptions, alerts)");
+    options.AddDocument("sources", "Sources (feeds, sitemaps)");
     options.AddDocument("v1", "Gateway (keys)");
 }).AllowAnonymous();
 app.MapReverseProxy();

@@ -8,7 +8,7 @@ using NewsMonitor.Testing;
 namespace NewsMonitor.EndToEnd.Tests;
 
 /// <summary>
-/// The whole system as separate processes, the way deploy/local/up runs it: four services and the gateway on
+/// The whole system as separate processes, the way deploy/local/up runs it: five services and the gateway on
 /// free loopback ports, real PostgreSQL (a schema per service for this run) and RabbitMQ (a fresh virtual host).
 /// </summary>
 public sealed class RunningSystem : IAsyncLifetime
@@ -17,7 +17,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public const string InternalKey = "e2e-internal-credential-0123456789";
 
-    private static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting"];
+    private static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting", "Sources"];
     private readonly string _prefix = TestInfrastructure.UniqueName("e2e");
     private readonly List<Process> _processes = [];
     private readonly Dictionary<string, int> _ports = [];
@@ -78,6 +78,8 @@ public sealed class RunningSystem : IAsyncLifetime
         start.Environment["RabbitMq__ManagementPort"] = Environment.GetEnvironmentVariable("NEWSMONITOR_RABBIT_MGMT_PORT") ?? "15682";
         start.Environment["NEWSMONITOR_ADMIN_KEY"] = OperatorKey;
         start.Environment["NEWSMONITOR_INTERNAL_KEY"] = InternalKey;
+        // Test feeds are served on loopback, which the outbound address policy refuses by default (docs/sources.md).
+        start.Environment["Sources__AllowPrivateTargets"] = "true";
         foreach (var service in Services) start.Environment[$"Services__{service}"] = $"http://127.0.0.1:{_ports[service]}";
         var process = Process.Start(start)!;
         // Drain the output so a chatty process never blocks on a full pipe.

@@ -8,7 +8,7 @@ using NewsMonitor.Testing;
 
 namespace NewsMonitor.Gateway.Tests;
 
-/// <summary>The gateway in front of four real loopback HTTP servers that echo what reaches them.</summary>
+/// <summary>The gateway in front of five real loopback HTTP servers that echo what reaches them.</summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
     public const string OperatorKey = "test-operator-key-0123456789";
@@ -30,7 +30,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var name in new[] { "Ingestion", "Classification", "Entities", "Alerting" }) Services.Add(await EchoService.StartAsync(name));
+        foreach (var name in new[] { "Ingestion", "Classification", "Entities", "Alerting", "Sources" }) Services.Add(await EchoService.StartAsync(name));
         Gateway = CreateGateway(Addresses, logs: Logs);
         Client = Gateway.CreateClient();
     }
@@ -85,12 +85,40 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("POST", "/api/v1/subscriptions", "Alerting")]
     [InlineData("DELETE", "/api/v1/subscriptions/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11", "Alerting")]
     [InlineData("GET", "/api/v1/alerts?limit=5", "Alerting")]
+    [InlineData("GET", "/api/v1/sources", "Sources")]
+    [InlineData("POST", "/api/v1/sources", "Sources")]
+    [InlineData("GET", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11/items?limit=5", "Sources")]
+    [InlineData("PUT", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11", "Sources")]
+    [InlineData("DELETE", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11", "Sources")]
+    [InlineData("POST", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11/poll", "Sources")]
+    [InlineData("POST", "/api/v1/sources/opml", "Sources")]
     public async Task Each_public_path_reaches_its_service(string method, string path, string service)
     {
         var (status, body, _) = await SendAsync(new HttpMethod(method), path, GatewayFixture.OperatorKey);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(service, body.GetProperty("service").GetString());
         Assert.Equal(path, body.GetProperty("path").GetString());
+    }
+
+    [Theory]
+    [InlineData("integrator", "default")]
+    [InlineData("subscriber", "gw-sources")]
+    public async Task Sources_answer_operators_only(string role, string tenant)
+    {
+        var issued = await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/keys")
+        {
+            Headers = { { "X-Api-Key", GatewayFixture.OperatorKey } },
+            Content = JsonContent.Create(new { role, tenant, name = $"sources {role}" }),
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("key").GetString();
+        foreach (var (method, path) in new[] { ("GET", "/api/v1/sources"), ("POST", "/api/v1/sources"), ("GET", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11"),
+                     ("POST", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11/pause"), ("DELETE", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11"), ("POST", "/api/v1/sources/opml") })
+        {
+            var (status, _, mediaType) = await SendAsync(new HttpMethod(method), path, key);
+            Assert.True(status == HttpStatusCode.Forbidden, $"{method} {path} as {role}: {(int)status}");
+            Assert.Equal("application/problem+json", mediaType);
+        }
     }
 
     [Fact]
@@ -124,7 +152,7 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         var (status, body, _) = await SendAsync(HttpMethod.Get, "/health", key: null);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
-        Assert.Equal(["alerting", "classification", "entities", "ingestion"], body.GetProperty("services").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["alerting", "classification", "entities", "ingestion", "sources"], body.GetProperty("services").EnumerateObject().Select(p => p.Name).Order());
     }
 
     [Fact]

@@ -1,2 +1,2 @@
-Console.Error.WriteLine("usage: newsmonitor import <file.ndjson | folder | feeds.opml>");
-return 2;
+// newsmonitor import <file.ndjson | folder | feeds.opml>: README, "Import tool".
+return await NewsMonitor.Import.ImportCommand.MainAsync(args);

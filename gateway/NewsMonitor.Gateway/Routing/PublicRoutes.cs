@@ -28,5 +28,9 @@ public static class PublicRoutes
         ("/api/v1/subscriptions/{**rest}", null, "Alerting", Access.Subscribers),
         ("/api/v1/alerts/{**rest}", Reads, "Alerting", Access.Subscribers),
         ("/api/v1/ops/replay", ["POST"], "Ingestion", Access.Operators),
+        // Feeds and sitemaps the system polls (docs/sources.md): operators only, reads included, since a source list
+        // and its errors describe the deployment's intake.
+        ("/api/v1/sources", ["GET", "POST"], "Sources", Access.Operators),
+        ("/api/v1/sources/{**rest}", ["GET", "PUT", "DELETE", "POST"], "Sources", Access.Operators),
     ];
 }

@@ -2,6 +2,8 @@
 // with the key the user signed in with; the key lives in sessionStorage and is sent only in the X-Api-Key header.
 // All text from the API is inserted with textContent (never as HTML).
 
+import { renderSources } from './sources.js';
+
 const KEY = 'newsmonitor.key';
 const state = { key: sessionStorage.getItem(KEY), me: null, stream: null, subscriptions: new Map() };
 const main = document.getElementById('main');
@@ -409,6 +411,7 @@ async function route() {
     case 'trends': return renderTrends();
     case 'subscriptions': return renderSubscriptions();
     case 'ops': return renderOps();
+    case 'sources': return renderSources({ el, api, show, when, ApiError, isCurrent: (node) => main.contains(node) });
     case 'signin': return renderSignIn();
     default: return renderFeed();
   }

@@ -102,12 +102,20 @@ public static class HtmlText
 
         public void Text(string text)
         {
-            foreach (var c in text)
+            for (var i = 0; i < text.Length; i++)
             {
+                var c = text[i];
                 if (char.IsWhiteSpace(c)) { _pendingSpace = _current.Length > 0; continue; }
                 if (_pendingSpace) _current.Append(' ');
                 _pendingSpace = false;
-                _current.Append(c);
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    _current.Append(c).Append(text[++i]);
+                    continue;
+                }
+                // WebUtility.HtmlDecode turns "&#0;" into NUL (and could leave a lone surrogate): neither can be stored
+                // (PostgreSQL's jsonb refuses \u0000) and ingestion refuses them, so a hostile item would fail forever.
+                _current.Append(c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c);
             }
         }
 

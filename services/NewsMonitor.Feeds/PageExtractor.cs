@@ -94,7 +94,8 @@ public static partial class PageExtractor
             return null;
         }
         author ??= Blank(article.Author) ?? Blank(article.Byline);
-        return new ExtractedPage(Blank(article.Title) ?? metaTitle, text, author, published ?? NotDefault(article.PublicationDate),
+        // SmartReader decodes entities in titles once more, so "&amp;#0;" in a page's <title> arrives here as NUL.
+        return new ExtractedPage(HtmlText.Storable(Blank(article.Title) ?? metaTitle), text, HtmlText.Storable(author), published ?? NotDefault(article.PublicationDate),
             canonical, language ?? Blank(article.Language));
     }
 

@@ -47,3 +47,19 @@ public class AttackStorableTextTests
         Assert.True(IsWellFormed(item.Title!), item.Title);
     }
 }
+
+public class AttackPageTitleTests
+{
+    [Theory]
+    [InlineData("<title>x &amp;#0; y</title>")]
+    [InlineData("<title>x &amp;#xD800; y</title>")]
+    [InlineData("<meta property=\"og:title\" content=\"x &amp;#0; y\">")]
+    public void A_page_title_never_carries_NUL_or_lone_surrogates(string head)
+    {
+        var body = string.Concat(Enumerable.Repeat("<p>" + string.Concat(Enumerable.Repeat("word text sentence here. ", 20)) + "</p>", 5));
+        var page = PageExtractor.Extract($"<html><head>{head}</head><body><article><h1>x &amp;#0; y</h1>{body}</article></body></html>", new Uri("https://news.example.com/a/1"));
+        Assert.NotNull(page);
+        foreach (var text in new[] { page!.Title, page.Text, page.Author })
+            Assert.True(text is null || (!text.Contains('\0') && !text.Any(char.IsSurrogate)), text);
+    }
+}

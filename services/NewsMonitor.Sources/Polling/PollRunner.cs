@@ -231,7 +231,10 @@ public sealed partial class PollRunner(
         // A date more than a day ahead is a broken or hostile feed, not news from the future: an article "published" in
         // 9999 would sort first in every list for ever. The item is kept without it.
         if (published > clock.GetUtcNow() + MaxFutureSkew) published = null;
-        var command = new SubmitArticle(source.Id, item.Key, url, title ?? "", text, language ?? pageLanguage ?? source.Language,
+        // A feed's or page's language header is not trusted to be a tag (og:locale is "en_US"): ingestion refuses an
+        // article whose language is no tag, so an unreadable one is dropped rather than losing every item of the feed.
+        var command = new SubmitArticle(source.Id, item.Key, url, title ?? "", text,
+            SourceRules.LanguageTagOf(language) ?? SourceRules.LanguageTagOf(pageLanguage) ?? source.Language,
             SourceRules.DisplayName(source), published, author);
         ArticleSubmissionResult answer;
         try

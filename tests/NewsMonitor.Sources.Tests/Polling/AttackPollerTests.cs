@@ -57,6 +57,30 @@ public sealed class AttackPollerTests(PollerFixture fixture) : IClassFixture<Pol
         }
     }
 
+    [Theory]
+    [InlineData("en_US", "en-us")]
+    [InlineData("en-us, ar", "en-us")]
+    [InlineData("x\u0001y", null)]
+    [InlineData("<b>en</b>", null)]
+    public async Task A_feed_language_that_is_no_tag_does_not_lose_the_items(string declared, string? stored)
+    {
+        // og:locale and many feeds write en_US; ingestion refuses an article whose language is no tag, so every item of
+        // such a feed was rejected.
+        await using var server = await FeedServer.StartAsync(Token);
+        var text = Unique(0);
+        server.Map("/lang.xml", FeedFixture.Text(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Lang</title><link>http://example.com/</link><language>"
+            + System.Security.SecurityElement.Escape(declared).Replace("\u0001", "&amp;#1;", StringComparison.Ordinal) + "</language>"
+            + Item(server.Url("/lang/1"), "Language header", "Sun, 29 Nov 2026 10:00:00 GMT", text) + "</channel></rss>"));
+        var id = await fixture.AddSourceAsync(new { url = server.Url("/lang.xml").AbsoluteUri, intervalSeconds = 3600, fetchPages = "never" });
+        await fixture.WaitForPollsAsync(id, 1);
+        var item = Assert.Single(await fixture.ItemsAsync(id));
+        Assert.True(Stored.Contains(item.GetProperty("outcome").GetString()), item.ToString());
+        var article = await fixture.Articles.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{item.GetProperty("articleId").GetGuid()}", Token);
+        if (stored is not null) Assert.Equal(stored, article.GetProperty("language").GetString());
+        else Assert.Equal("en", article.GetProperty("language").GetString());
+    }
+
     [Fact]
     public async Task A_poll_slowed_by_hostile_pages_ends_inside_its_lease()
     {

@@ -44,9 +44,7 @@ public static class EventStoreSessions
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            // Marten throws its own type (Marten.Exceptions), not the JasperFx.Events one of the same name: matching only
-            // the latter made every caller's "already done" branch dead, and a race a 500 or a retried message.
-            if (current is ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException) return true;
+            if (current is ExistingStreamIdCollisionException) return true;
             if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStreamCollision)) return true;
         }
         return false;

@@ -72,6 +72,9 @@ public static class FeedLimits
     /// <summary>Longest title (characters); a longer one skips the item.</summary>
     public const int MaxTitleChars = 1_000;
 
+    /// <summary>Longest item link or guid (characters), as ingestion's longest URL; a longer one skips the item.</summary>
+    public const int MaxLinkChars = 2_048;
+
     /// <summary>Longest summary or content (characters); a longer one skips the item (never truncated: no half articles).</summary>
     public const int MaxContentChars = 1_000_000;
 

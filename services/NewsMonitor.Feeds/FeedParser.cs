@@ -150,7 +150,7 @@ public static class FeedParser
             guid = Blank(guid);
             // RSS's default isPermaLink guid is the article URL; only an absolute one is taken (a bare id is not a path).
             if (link is null && Uri.TryCreate(guid, UriKind.Absolute, out _) && Absolute(guid, location) is { } permalink) link = permalink;
-            var reason = Oversize(title, summary, content) ?? (link is null && guid is null ? "the item has neither a link nor a guid" : null);
+            var reason = Oversize(title, summary, content) ?? TooLong(link, guid) ?? (link is null && guid is null ? "the item has neither a link nor a guid" : null);
             if (reason is not null)
             {
                 Skipped.Add(new SkippedItem(_position, link ?? guid, reason));
@@ -168,6 +168,15 @@ public static class FeedParser
             return $"the summary has {summary.Length} characters; the limit is {FeedLimits.MaxContentChars}";
         if (content is { Length: > FeedLimits.MaxContentChars })
             return $"the content has {content.Length} characters; the limit is {FeedLimits.MaxContentChars}";
+        return null;
+    }
+
+    // The link or guid becomes the item's key, stored with every item and sent with every article: a megabyte of it is an
+    // attack, not an identity.
+    private static string? TooLong(string? link, string? guid)
+    {
+        if (link is { Length: > FeedLimits.MaxLinkChars }) return $"the link has {link.Length} characters; the limit is {FeedLimits.MaxLinkChars}";
+        if (guid is { Length: > FeedLimits.MaxLinkChars }) return $"the guid has {guid.Length} characters; the limit is {FeedLimits.MaxLinkChars}";
         return null;
     }
 
@@ -312,7 +321,7 @@ public static class FeedParser
                 skipped.Add(new SkippedItem(position, Blank(loc), "the entry has no http(s) <loc>"));
                 continue;
             }
-            if (Oversize(title, null, null) is { } reason)
+            if ((Oversize(title, null, null) ?? TooLong(link, null)) is { } reason)
             {
                 skipped.Add(new SkippedItem(position, link, reason));
                 continue;

@@ -53,6 +53,34 @@ public static class HtmlText
         return writer.ToString();
     }
 
+    /// <summary>
+    /// <paramref name="value"/> with NUL and unpaired surrogates replaced by U+FFFD: text that entity decoding (ours or a
+    /// library's) produced from "&amp;#0;" or "&amp;#xD800;" could otherwise not be stored nor pass ingestion's checks.
+    /// </summary>
+    internal static string? Storable(string? value)
+    {
+        if (value is null) return null;
+        var i = 0;
+        for (; i < value.Length; i++)
+        {
+            if (value[i] == '\0' || char.IsLowSurrogate(value[i])) break;
+            if (char.IsHighSurrogate(value[i]))
+            {
+                if (i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { i++; continue; }
+                break;
+            }
+        }
+        if (i == value.Length) return value;
+        var builder = new StringBuilder(value.Length);
+        for (i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) { builder.Append(c).Append(value[++i]); continue; }
+            builder.Append(c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c);
+        }
+        return builder.ToString();
+    }
+
     /// <summary>Writes the text under <paramref name="node"/> into <paramref name="writer"/>.</summary>
     /// <remarks>Iterative, not recursive: a hostile page nesting a million elements must not overflow the stack.</remarks>
     internal static void Walk(INode node, ParagraphWriter writer)
@@ -102,12 +130,20 @@ public static class HtmlText
 
         public void Text(string text)
         {
-            foreach (var c in text)
+            for (var i = 0; i < text.Length; i++)
             {
+                var c = text[i];
                 if (char.IsWhiteSpace(c)) { _pendingSpace = _current.Length > 0; continue; }
                 if (_pendingSpace) _current.Append(' ');
                 _pendingSpace = false;
-                _current.Append(c);
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    _current.Append(c).Append(text[++i]);
+                    continue;
+                }
+                // WebUtility.HtmlDecode turns "&#0;" into NUL (and could leave a lone surrogate): neither can be stored
+                // (PostgreSQL's jsonb refuses \u0000) and ingestion refuses them, so a hostile item would fail forever.
+                _current.Append(c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c);
             }
         }
 

@@ -61,7 +61,7 @@ public static partial class PageExtractor
         var document = new HtmlParser().ParseDocument(html);
         var baseUri = FeedParser.Absolute(document.QuerySelector("base[href]")?.GetAttribute("href"), location) is { } b ? new Uri(b) : location;
         var ld = LinkedData(document);
-        var canonical = Canonical(document, baseUri);
+        var canonical = Canonical(document, baseUri, location);
         var language = Blank(document.DocumentElement.GetAttribute("lang"))
             ?? Meta(document, "http-equiv", "content-language") ?? Meta(document, "property", "og:locale");
         var author = Meta(document, "name", "author") is { } a && !a.StartsWith("http", StringComparison.OrdinalIgnoreCase) ? a
@@ -94,23 +94,44 @@ public static partial class PageExtractor
             return null;
         }
         author ??= Blank(article.Author) ?? Blank(article.Byline);
-        return new ExtractedPage(Blank(article.Title) ?? metaTitle, text, author, published ?? NotDefault(article.PublicationDate),
+        // SmartReader decodes entities in titles once more, so "&amp;#0;" in a page's <title> arrives here as NUL.
+        return new ExtractedPage(HtmlText.Storable(Blank(article.Title) ?? metaTitle), text, HtmlText.Storable(author), published ?? NotDefault(article.PublicationDate),
             canonical, language ?? Blank(article.Language));
     }
 
     private static DateTimeOffset? NotDefault(DateTime? value) =>
         value is { } v && v != default ? new DateTimeOffset(DateTime.SpecifyKind(v, v.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : v.Kind)) : null;
 
-    private static string? Canonical(IHtmlDocument document, Uri baseUri)
+    private static string? Canonical(IHtmlDocument document, Uri baseUri, Uri location)
     {
         foreach (var link in document.QuerySelectorAll("link[rel][href]"))
         {
             var rel = link.GetAttribute("rel")!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (rel.Any(r => r.Equals("canonical", StringComparison.OrdinalIgnoreCase))
                 && FeedParser.Absolute(link.GetAttribute("href"), baseUri) is { } href)
-                return href;
+                return SameSite(href, location) ? href : null;
         }
-        return FeedParser.Absolute(Meta(document, "property", "og:url"), baseUri);
+        return FeedParser.Absolute(Meta(document, "property", "og:url"), baseUri) is { } og && SameSite(og, location) ? og : null;
+    }
+
+    /// <summary>
+    /// Whether a page at <paramref name="location"/> may name <paramref name="canonical"/> as its URL: the same host, or
+    /// one host within the other's domain once a leading <c>www.</c> is dropped (amp.site.com → www.site.com). Ingestion
+    /// keys articles by URL, so a page on another site must not claim a URL it does not own (it would take that
+    /// article's place and turn the real one into a duplicate).
+    /// </summary>
+    internal static bool SameSite(string canonical, Uri location)
+    {
+        if (!Uri.TryCreate(canonical, UriKind.Absolute, out var uri)) return false;
+        var a = Site(uri.IdnHost);
+        var b = Site(location.IdnHost);
+        return a == b || a.EndsWith("." + b, StringComparison.Ordinal) || b.EndsWith("." + a, StringComparison.Ordinal);
+    }
+
+    private static string Site(string host)
+    {
+        host = host.ToLowerInvariant().TrimEnd('.');
+        return host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
     }
 
     private static string? Meta(IHtmlDocument document, string attribute, string name)

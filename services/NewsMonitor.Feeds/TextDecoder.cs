@@ -33,7 +33,7 @@ public static partial class TextDecoder
     public static Encoding Detect(ReadOnlySpan<byte> content, string? contentType, bool html, out int bomLength)
     {
         var bom = FromBom(content, out bomLength);
-        if (FromContentType(contentType) is { } declared)
+        if (FromContentType(contentType) is { } declared && !(bom is null && declared is UnicodeEncoding or UTF32Encoding && LooksAsciiCompatible(content)))
         {
             // Keep the BOM skip only when it belongs to the declared encoding; otherwise decode the bytes as declared.
             if (bom is null || bom.CodePage != declared.CodePage) bomLength = 0;
@@ -54,6 +54,11 @@ public static partial class TextDecoder
         var match = HeaderCharset().Match(contentType);
         return match.Success ? ByName(match.Groups[1].Value) : null;
     }
+
+    // A document starting with '<' or ASCII whitespace followed by a non-zero byte is not UTF-16 or UTF-32 (whose ASCII
+    // characters carry zero bytes), whatever a misconfigured server's header says: decoding it so would lose the feed.
+    private static bool LooksAsciiCompatible(ReadOnlySpan<byte> content) =>
+        content.Length >= 2 && content[0] is (byte)'<' or (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' && content[1] != 0;
 
     private static Encoding? FromBom(ReadOnlySpan<byte> content, out int length)
     {
@@ -89,6 +94,8 @@ public static partial class TextDecoder
             "iso8859-6" or "iso_8859-6" or "arabic" => "iso-8859-6",
             // HTML's rule: latin1 labels mean windows-1252.
             "iso-8859-1" or "latin1" or "us-ascii" or "ascii" => "windows-1252",
+            // UTF-7 is disabled in .NET (GetEncoding throws NotSupportedException) and a known XSS vector: never used.
+            "utf-7" or "utf7" or "unicode-1-1-utf-7" or "csunicode11utf7" or "x-unicode20utf7" => "",
             _ => name,
         };
         try
@@ -96,8 +103,9 @@ public static partial class TextDecoder
             var encoding = Encoding.GetEncoding(name);
             return encoding is UTF8Encoding ? new UTF8Encoding(false) : encoding;
         }
-        catch (ArgumentException)
+        catch (Exception error) when (error is ArgumentException or NotSupportedException)
         {
+            // Unknown names, and encodings the runtime knows but refuses (UTF-7): the next charset source is tried.
             return null;
         }
     }

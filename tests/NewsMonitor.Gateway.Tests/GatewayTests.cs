@@ -121,6 +121,32 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
     }
 
+    [Theory]
+    [InlineData("integrator", "default")]
+    [InlineData("subscriber", "gw-sources-spell")]
+    public async Task Sources_in_any_spelling_never_reach_the_service_for_non_operators(string role, string tenant)
+    {
+        var issued = await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/keys")
+        {
+            Headers = { { "X-Api-Key", GatewayFixture.OperatorKey } },
+            Content = JsonContent.Create(new { role, tenant, name = $"sources spelling {role}" }),
+        }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var key = (await issued.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("key").GetString();
+        foreach (var (method, path) in new[]
+                 {
+                     ("GET", "/API/V1/SOURCES"), ("POST", "/Api/v1/Sources/opml"), ("GET", "/api/v1/sources/"), ("GET", "/api/v1//sources"),
+                     ("GET", "/api/v1/./sources"), ("GET", "/api/v1/x/../sources"), ("GET", "/api/v1/sources%2Fopml"), ("GET", "/api/v1/%73ources"),
+                     ("DELETE", "/API/v1/sources/6F1F5D3E-2B0A-4C57-9A43-0C1E6F0B9A11"),
+                 })
+        {
+            var (status, _, _) = await SendAsync(new HttpMethod(method), path, key);
+            Assert.True(status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{method} {path} as {role}: {(int)status}");
+            var (anonymous, _, _) = await SendAsync(new HttpMethod(method), path, key: null);
+            Assert.True(anonymous is HttpStatusCode.Unauthorized or HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{method} {path} without a key: {(int)anonymous}");
+        }
+    }
+
     [Fact]
     public async Task Services_get_the_callers_identity_from_the_gateway_only_and_never_the_key()
     {

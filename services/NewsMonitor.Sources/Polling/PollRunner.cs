@@ -19,6 +19,9 @@ namespace NewsMonitor.Sources.Polling;
 public sealed partial class PollRunner(
     IDocumentStore store, PoliteFetcher fetcher, IServiceScopeFactory scopes, IOptions<SourcesOptions> options, TimeProvider clock, ILogger<PollRunner> logger)
 {
+    /// <summary>How far ahead of our clock a publication date may be (feeds in other zones, clock skew).</summary>
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
+
     /// <summary>Polls <paramref name="source"/>, which this instance holds the lease of, and records the outcome.</summary>
     public async Task PollAsync(Source source, CancellationToken cancellationToken)
     {
@@ -61,6 +64,10 @@ public sealed partial class PollRunner(
 
     private async Task<SourcePolled> RunAsync(Source source, SourcesOptions settings, CancellationToken cancellationToken)
     {
+        // The lease is not renewed: a poll must end well inside it, or another instance takes the source and polls it
+        // at the same time. Half the lease goes to fetching and items; the item or child sitemap under way when it runs
+        // out (each bounded by the fetch and submit timeouts) finishes, the rest waits for the next poll.
+        var budgetEnds = clock.GetUtcNow() + settings.Lease / 2;
         var feedUrl = new Uri(source.Url);
         var fetched = await fetcher.FetchAsync(new FetchRequest(feedUrl, FetchPurpose.Feed, source.ETag, source.LastModified), cancellationToken);
         var redirect = fetched.PermanentRedirect is { } moved ? SourceRules.Canonical(moved.AbsoluteUri) : null;
@@ -96,6 +103,11 @@ public sealed partial class PollRunner(
         {
             foreach (var child in document.Sitemaps.Take(settings.MaxChildSitemaps))
             {
+                if (clock.GetUtcNow() >= budgetEnds)
+                {
+                    problems.Add($"the poll used half its lease ({settings.Lease}) before reading child sitemap {child}; the rest are read on the next poll");
+                    break;
+                }
                 var childFetch = await fetcher.FetchAsync(new FetchRequest(child, FetchPurpose.Feed), cancellationToken);
                 if (childFetch.Status != FetchStatus.Ok)
                 {
@@ -126,6 +138,12 @@ public sealed partial class PollRunner(
             var client = scope.ServiceProvider.GetRequiredService<IRequestClient<SubmitArticle>>();
             foreach (var (item, kind, language) in fresh)
             {
+                if (clock.GetUtcNow() >= budgetEnds)
+                {
+                    problems.Add($"the poll used half its lease ({settings.Lease}); the remaining items wait for the next poll");
+                    leftOver = true;
+                    break;
+                }
                 var outcome = await ProcessItemAsync(source, item, kind, language, client, cancellationToken);
                 if (outcome.Problem is not null) problems.Add(outcome.Problem);
                 if (outcome.Recorded is { } recorded) counts.Add(recorded.Outcome);
@@ -210,7 +228,13 @@ public sealed partial class PollRunner(
         }
 
         if (string.IsNullOrWhiteSpace(title) && text.Length > 0) title = FirstWords(text);
-        var command = new SubmitArticle(source.Id, item.Key, url, title ?? "", text, language ?? pageLanguage ?? source.Language,
+        // A date more than a day ahead is a broken or hostile feed, not news from the future: an article "published" in
+        // 9999 would sort first in every list for ever. The item is kept without it.
+        if (published > clock.GetUtcNow() + MaxFutureSkew) published = null;
+        // A feed's or page's language header is not trusted to be a tag (og:locale is "en_US"): ingestion refuses an
+        // article whose language is no tag, so an unreadable one is dropped rather than losing every item of the feed.
+        var command = new SubmitArticle(source.Id, item.Key, url, title ?? "", text,
+            SourceRules.LanguageTagOf(language) ?? SourceRules.LanguageTagOf(pageLanguage) ?? source.Language,
             SourceRules.DisplayName(source), published, author);
         ArticleSubmissionResult answer;
         try
@@ -236,7 +260,7 @@ public sealed partial class PollRunner(
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
+        catch (Exception exception) when (SourcePoller.IsStreamCollision(exception))
         {
             // Already recorded (a poll that lost its lease got here first): counted once, by that poll.
             return new ItemOutcome(null, null);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using JasperFx;
 using Marten;
 using Microsoft.Extensions.Options;
+using NewsMonitor.ServiceDefaults;
 using NewsMonitor.Sources.Sources;
 
 namespace NewsMonitor.Sources.Polling;
@@ -112,6 +113,23 @@ public sealed partial class SourcePoller(
             LogLeaseLost(logger, candidate.Id);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Whether saving failed because a stream with that id already exists. Marten 9 throws
+    /// Marten.Exceptions.ExistingStreamIdCollisionException, which the shared EventStoreSessions.IsStreamCollision (it
+    /// matches the JasperFx.Events type of the same name) does not recognise; without this, two requests adding one
+    /// feed at once answered 500 instead of 409.
+    /// </summary>
+    internal static bool IsStreamCollision(Exception exception)
+    {
+        if (EventStoreSessions.IsStreamCollision(exception)) return true;
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is Marten.Exceptions.ExistingStreamIdCollisionException) return true;
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStreamCollision)) return true;
+        }
+        return false;
     }
 
     /// <summary>Whether saving failed because another writer appended to the stream first.</summary>

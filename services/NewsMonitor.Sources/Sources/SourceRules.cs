@@ -101,6 +101,21 @@ public static partial class SourceRules
             : (new ValidSource(canonical!, name?.Trim(), kindValue, interval, languageValue, fetchValue), errors);
     }
 
+    /// <summary>
+    /// A language tag from what a feed or page declares (<c>&lt;language&gt;</c>, <c>dc:language</c>, <c>lang</c>,
+    /// <c>og:locale</c>), or null when it is none: <c>en_US</c> (og:locale's form) becomes <c>en-US</c>, a list
+    /// (<c>en-us, ar</c>) gives its first entry, anything else (<c>English</c> aside, which no rule can tell from a
+    /// tag) is dropped so ingestion detects the language instead of refusing the article for its feed's header.
+    /// </summary>
+    public static string? LanguageTagOf(string? declared)
+    {
+        if (string.IsNullOrWhiteSpace(declared)) return null;
+        var first = declared.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (first.Length == 0) return null;
+        var tag = first[0].Replace('_', '-');
+        return tag.Length <= 35 && LanguageTag().IsMatch(tag) ? tag : null;
+    }
+
     // BCP 47 in the shape feeds use: a 2–3 letter primary language, optional script and region or variant subtags.
     [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
     private static partial Regex LanguageTag();

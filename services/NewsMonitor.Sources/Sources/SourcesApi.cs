@@ -176,12 +176,18 @@ public static partial class SourcesApi
         if (await OwnerOfAsync(session, valid.Url, cancellationToken) is { } owner) return (owner, false);
         var added = new SourceAdded(id, valid.Url, valid.Name, valid.Kind, valid.IntervalSeconds, valid.Language, valid.FetchPages, now);
         if (existing is null) session.Events.StartStream<Source>(id, added);
-        else session.Events.Append(id, added);
+        else
+        {
+            // Re-adding a removed source appends at the version read, so of two such requests at once only one adds it.
+            var stream = await session.Events.FetchForWriting<Source>(id, cancellationToken);
+            if (stream.Aggregate is { Removed: false }) return (id, false);
+            stream.AppendOne(added);
+        }
         try
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception) || exception is JasperFx.ConcurrencyException)
+        catch (Exception exception) when (Polling.SourcePoller.IsStreamCollision(exception) || Polling.SourcePoller.IsConcurrencyConflict(exception))
         {
             // Two requests for the same feed at once: the other one created it.
             return (id, false);

@@ -115,23 +115,27 @@ public static partial class PageExtractor
     }
 
     /// <summary>
-    /// Whether a page at <paramref name="location"/> may name <paramref name="canonical"/> as its URL: the same host, or
-    /// one host within the other's domain once a leading <c>www.</c> is dropped (amp.site.com → www.site.com). Ingestion
-    /// keys articles by URL, so a page on another site must not claim a URL it does not own (it would take that
-    /// article's place and turn the real one into a duplicate).
+    /// Whether a page at <paramref name="location"/> may name <paramref name="canonical"/> as its URL: the same host once
+    /// a leading <c>www.</c>, <c>m.</c>, <c>mobile.</c> or <c>amp.</c> is dropped (amp.site.com → www.site.com). Ingestion
+    /// keys articles by URL, so a page must not claim a URL it does not own (it would take that article's place and turn
+    /// the real one into a duplicate). Other subdomains are refused too: on shared hosts (user.blogspot.com) a subdomain
+    /// is someone else's site. A refused canonical costs little: the page's own address is used, and the same text
+    /// under two addresses is still one article (ingestion's exact-text duplicates).
     /// </summary>
     internal static bool SameSite(string canonical, Uri location)
     {
         if (!Uri.TryCreate(canonical, UriKind.Absolute, out var uri)) return false;
         var a = Site(uri.IdnHost);
         var b = Site(location.IdnHost);
-        return a == b || a.EndsWith("." + b, StringComparison.Ordinal) || b.EndsWith("." + a, StringComparison.Ordinal);
+        return a == b;
     }
 
     private static string Site(string host)
     {
         host = host.ToLowerInvariant().TrimEnd('.');
-        return host.StartsWith("www.", StringComparison.Ordinal) ? host[4..] : host;
+        foreach (var prefix in (string[])["www.", "m.", "mobile.", "amp."])
+            if (host.StartsWith(prefix, StringComparison.Ordinal) && host.Length > prefix.Length) return host[prefix.Length..];
+        return host;
     }
 
     private static string? Meta(IHtmlDocument document, string attribute, string name)

@@ -26,4 +26,17 @@ public class AttackCanonicalTests
         var page = PageExtractor.Extract(html, new Uri("https://amp.example.com/a/1?x=1"));
         Assert.Equal("https://www.example.com/a/1", page!.CanonicalUrl);
     }
+
+    [Theory]
+    [InlineData("https://user.blogspot.example/a/1", "https://blogspot.example/news/real")]
+    [InlineData("https://example.com/a/1", "https://news.example.com/real")]
+    [InlineData("https://example.com.evil.example/a/1", "https://example.com/real")]
+    public void Page_canonical_on_another_subdomain_is_not_taken(string page, string canonical)
+    {
+        var body = string.Concat(Enumerable.Repeat("<p>" + string.Concat(Enumerable.Repeat("word text sentence here. ", 20)) + "</p>", 5));
+        var html = $"<html><head><link rel=\"canonical\" href=\"{canonical}\"><meta property=\"og:url\" content=\"{canonical}\"></head><body><article>{body}</article></body></html>";
+        var extracted = PageExtractor.Extract(html, new Uri(page));
+        Assert.NotNull(extracted);
+        Assert.Null(extracted!.CanonicalUrl);
+    }
 }

@@ -214,7 +214,7 @@ public sealed partial class PollRunner(
                 {
                     text = extracted.Text;
                     title ??= extracted.Title;
-                    url = SourceRules.ArticleUrl(page.FinalUrl, extracted.CanonicalUrl);
+                    url = extracted.CanonicalUrl ?? url; // only ever the page's own site (PageExtractor.SameSite)
                     author ??= extracted.Author;
                     published ??= extracted.PublishedAt;
                     pageLanguage = extracted.Language;

@@ -174,29 +174,6 @@ public static partial class SourceRules
         && source.NextPollAt <= now
         && (source.LeaseUntil is null || source.LeaseUntil <= now);
 
-    /// <summary>
-    /// The article URL to submit: the page's canonical URL (<c>rel=canonical</c>, <c>og:url</c>) only when it is on the
-    /// same site as the page that claimed it, else the page's own address. The article id is derived from this URL, so a
-    /// page that could name another site's address as its canonical one would take that article's id: the real article,
-    /// fetched later, would be answered "duplicate" of the impostor. Same site: the same host once a leading
-    /// <c>www.</c>, <c>m.</c> or <c>amp.</c> is dropped, or one host a subdomain of the other.
-    /// </summary>
-    public static string ArticleUrl(Uri page, string? canonical)
-    {
-        if (canonical is null || !Uri.TryCreate(canonical, UriKind.Absolute, out var claimed) || claimed.Scheme is not ("http" or "https")) return page.AbsoluteUri;
-        var a = SiteHost(page.Host);
-        var b = SiteHost(claimed.Host);
-        return a == b || a.EndsWith("." + b, StringComparison.Ordinal) || b.EndsWith("." + a, StringComparison.Ordinal) ? claimed.AbsoluteUri : page.AbsoluteUri;
-    }
-
-    private static string SiteHost(string host)
-    {
-        var lower = host.ToLowerInvariant().TrimEnd('.');
-        foreach (var prefix in (string[])["www.", "m.", "amp."])
-            if (lower.StartsWith(prefix, StringComparison.Ordinal) && lower.Length > prefix.Length) return lower[prefix.Length..];
-        return lower;
-    }
-
     /// <summary>Name shown for a source without one: the feed's host.</summary>
     public static string DisplayName(Source source) =>
         source.Name ?? (Uri.TryCreate(source.Url, UriKind.Absolute, out var uri) ? uri.Host : source.Url);

@@ -20,7 +20,10 @@ public enum ArticleFactKinds
 
 /// <summary>The article's text was noted; a fact event of the article's stream here.</summary>
 /// <param name="DuplicateOf">Added in issue 14: the original when ingestion stored the article as a near copy of it.</param>
-public sealed record ArticleTextNoted(Guid ArticleId, string Title, string Body, string? Source, string Language, DateTimeOffset At, Guid? DuplicateOf = null);
+/// <param name="Url">Added in issue 15: the article's canonical URL, for the subscriber's article view and the Atom feed.</param>
+/// <param name="PublishedAt">Added in issue 15: the publication time the source claimed.</param>
+public sealed record ArticleTextNoted(Guid ArticleId, string Title, string Body, string? Source, string Language, DateTimeOffset At, Guid? DuplicateOf = null,
+    string? Url = null, DateTimeOffset? PublishedAt = null);
 
 /// <summary>The article's entities were noted.</summary>
 public sealed record ArticleEntitiesNoted(Guid ArticleId, IReadOnlyList<ExtractedEntity> Entities, DateTimeOffset At);
@@ -45,6 +48,12 @@ public sealed record AlertingArticle(
     Guid Id, ArticleFactKinds Known, string? Title, string? Body, string? Source, string? Language,
     IReadOnlyList<ExtractedEntity>? Entities, IReadOnlyList<string>? Topics, Guid? DuplicateOf = null)
 {
+    /// <summary>The article's canonical URL, when it has one (null for facts noted before issue 15).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>The publication time the source claimed, if any.</summary>
+    public DateTimeOffset? PublishedAt { get; init; }
+
     /// <summary>An article nothing is known of.</summary>
     public static AlertingArticle Empty(Guid id) => new(id, ArticleFactKinds.None, null, null, null, null, null, null);
 
@@ -59,7 +68,9 @@ public sealed record AlertingArticle(
 
     /// <summary>Adds the text.</summary>
     public AlertingArticle Apply(ArticleTextNoted noted) =>
-        this with { Known = Known | ArticleFactKinds.Text, Title = noted.Title, Body = noted.Body, Source = noted.Source, Language = noted.Language, DuplicateOf = noted.DuplicateOf };
+        this with { Known = Known | ArticleFactKinds.Text, Title = noted.Title, Body = noted.Body, Source = noted.Source, Language = noted.Language, DuplicateOf = noted.DuplicateOf,
+        Url = noted.Url, PublishedAt = noted.PublishedAt,
+    };
 
     /// <summary>Adds the entities.</summary>
     public AlertingArticle Apply(ArticleEntitiesNoted noted) => this with { Known = Known | ArticleFactKinds.Entities, Entities = noted.Entities };

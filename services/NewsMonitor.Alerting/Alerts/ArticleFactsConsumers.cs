@@ -89,7 +89,8 @@ public sealed class ArticleReceivedConsumer(ArticleFactRecorder recorder, TimePr
     {
         var article = context.Message;
         return recorder.NoteAsync(article.ArticleId, ArticleFactKinds.Text,
-            new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, clock.GetUtcNow(), article.DuplicateOf), context.CancellationToken);
+            new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, clock.GetUtcNow(), article.DuplicateOf,
+                article.Url, article.PublishedAt), context.CancellationToken);
     }
 }
 

@@ -11,9 +11,9 @@ public static class ArticleLinks
 {
     /// <summary>
     /// The link facts of <paramref name="articleIds"/>, folded from their fact streams in one round trip (a batched
-    /// query); an article alerting holds no text of is left out.
+    /// query; Marten folds live aggregates in a batch only on a document session); an article alerting holds no text of is left out.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<Guid, ArticleLink>> LoadAsync(IQuerySession session, IEnumerable<Guid> articleIds, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<Guid, ArticleLink>> LoadAsync(IDocumentSession session, IEnumerable<Guid> articleIds, CancellationToken cancellationToken)
     {
         var ids = articleIds.Distinct().ToList();
         if (ids.Count == 0) return new Dictionary<Guid, ArticleLink>();

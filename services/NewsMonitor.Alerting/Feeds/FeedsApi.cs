@@ -31,7 +31,7 @@ public static class FeedsApi
         return app;
     }
 
-    private static async Task<IResult> ReadAsync(string token, HttpContext http, IQuerySession session, InternalCredential credential, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadAsync(string token, HttpContext http, IDocumentSession session, InternalCredential credential, CancellationToken cancellationToken)
     {
         var presented = http.Request.Headers[GatewayCredential.Header];
         if (presented.Count != 1 || !credential.Matches(presented[0])) return Problems.Unauthorized("This service answers only requests forwarded by the NewsMonitor gateway.");

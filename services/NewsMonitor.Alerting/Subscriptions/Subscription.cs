@@ -16,7 +16,8 @@ public sealed record Webhook(string Url, string? Secret = null, string? SealedSe
     /// <summary>The payload formats a webhook can have; the first is the default.</summary>
     public static readonly string[] Formats = ["json", "slack", "teams"];
 
-    /// <summary>The payload's shape, <c>json</c> when none was stored.</summary>
+    /// <summary>The payload's shape, <c>json</c> when none was stored (derived: not written into events or documents).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string PayloadFormat => Format ?? Formats[0];
 
     // Records print every member; this one must not print the secret in either form, nor the URL's path and query,

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
@@ -125,6 +126,35 @@ public sealed class WebhookFormatTests(FeedFixture fixture) : IClassFixture<Feed
             Assert.Equal("خبر من " + rule, card["body"]![0]!["text"]!.GetValue<string>());
             Assert.Equal("https://news.example.org/ns/1", card["actions"]![0]!["url"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public async Task An_hourly_digest_is_delivered_as_one_teams_card_listing_its_alerts_with_their_links()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(failures: 0);
+        var rule = "نيش " + Guid.NewGuid().ToString("N")[..6];
+        var created = await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, "/api/v1/subscriptions",
+            new { name = "digest chat", rule = $"\"{rule}\"", mode = "hourly", webhook = new { url = receiver.Url, secret = Secret, format = "teams" } }), Cancel);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        var articles = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        foreach (var (article, index) in articles.Select((article, index) => (article, index)))
+            await fixture.Probe.PublishAsync(new ArticleReceived(article, $"خبر {index} من {rule}", $"وصل الوفد إلى {rule}", $"https://news.example.org/d/{index}", "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        var raised = await fixture.Probe.WaitForAtLeastAsync<AlertRaised>(2, m => m.SubscriptionId == id && articles.Contains(m.ArticleId), "both alerts");
+
+        // Compile when the hour of the later alert closes (two alerts either side of an hour's end make two digests).
+        var hour = TimeSpan.FromHours(1);
+        var digests = raised.Select(alert => Digests.DigestPeriods.StartOf(alert.RaisedAt, hour)).Distinct().Count();
+        await using (var scope = fixture.Service.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Digests.DigestCompiler>().CompileDueAsync(raised.Max(alert => Digests.DigestPeriods.StartOf(alert.RaisedAt, hour)) + hour, Cancel);
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Requests.Count >= digests), "the digest deliveries");
+
+        var cards = receiver.Requests.ToArray();
+        Assert.All(cards, card => Assert.Equal(WebhookDeliveryConsumer.Signature(Secret, Encoding.UTF8.GetBytes(card.Body)), card.Signature));
+        var texts = cards.SelectMany(card => JsonNode.Parse(card.Body)!["attachments"]![0]!["content"]!["body"]!.AsArray().Select(block => block!["text"]!.GetValue<string>())).ToList();
+        Assert.Equal(digests, texts.Count(text => text.EndsWith(" UTC", StringComparison.Ordinal) && text.Contains(" alert", StringComparison.Ordinal)));
+        Assert.Contains($"خبر 0 من {rule}", texts);
+        Assert.Contains($"خبر 1 من {rule}", texts);
+        Assert.Contains("[https://news.example.org/d/1](https://news.example.org/d/1)", texts);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using NewsMonitor.Alerting.Alerts;
+using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.ServiceDefaults;
 
@@ -14,6 +15,7 @@ app.MapProjectionStatus();
 app.MapSubscriptionsApi();
 app.MapAlertsApi();
 app.MapAlertStreamApi();
+app.MapFeedsApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

@@ -23,6 +23,12 @@ public static partial class Access
     /// <summary>Policy: operators and subscribers (subscriptions and alerts, each subscriber within its tenant).</summary>
     public const string Subscribers = "subscribers";
 
+    /// <summary>
+    /// Policy of a public route that needs no key (YARP's name for no policy at all): only a subscription's Atom feed,
+    /// whose token in the path is the credential. The gateway rate-limits such requests per remote address.
+    /// </summary>
+    public const string Anonymous = "anonymous";
+
     /// <summary>Claim type of the caller's tenant (the role is <see cref="ClaimTypes.Role"/>).</summary>
     public const string TenantClaim = "newsmonitor:tenant";
 

@@ -61,6 +61,8 @@ public static class ServiceDefaultsExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        // Feed tokens travel in the path: keep them out of request logs and traces (SecretPaths).
+        builder.AddSecretPathRedaction();
 
         var tracing = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))

@@ -22,12 +22,12 @@ public sealed class HostileInputTests(HostileAlertingFixture fixture) : IClassFi
     private static JsonObject Subscription() => new()
     {
         ["name"] = "NATO", ["rule"] = "الناتو OR \"حلف شمال الأطلسي\"", ["mode"] = "immediate",
-        ["webhook"] = new JsonObject { ["url"] = "http://127.0.0.1:9/hook", ["secret"] = "a-secret-of-enough-length-0123456789" },
+        ["webhook"] = new JsonObject { ["url"] = "http://127.0.0.1:9/hook", ["secret"] = "a-secret-of-enough-length-0123456789", ["format"] = "slack" },
     };
 
-    private static readonly string[] Fields = ["name", "rule", "mode", "webhook.url", "webhook.secret"];
+    private static readonly string[] Fields = ["name", "rule", "mode", "webhook.url", "webhook.secret", "webhook.format"];
 
-    private static readonly string[] NameFields = ["name", "rule", "mode", "webhook.url"];
+    private static readonly string[] NameFields = ["name", "rule", "mode", "webhook.url", "webhook.format"];
 
     public static TheoryData<string, HostileBody> Bodies() =>
     [

@@ -106,6 +106,8 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
             new("POST", $"/api/v1/subscriptions/{owned}/pause", null, 200, 403, 200, 404),
             new("POST", $"/api/v1/subscriptions/{owned}/resume", null, 200, 403, 200, 404),
             new("GET", $"/api/v1/subscriptions/{owned}/digests", null, 200, 403, 200, 404),
+            new("POST", $"/api/v1/subscriptions/{owned}/feed/rotate", null, 200, 403, 200, 404),
+            new("DELETE", $"/api/v1/subscriptions/{owned}/feed", null, 204, 403, 204, 404),
             new("GET", "/api/v1/alerts?limit=5", null, 200, 403, 200, 200),
             new("GET", "/api/v1/alerts/stream", null, 200, 403, 200, 200),
             new("GET", "/api/v1/ops/status", null, 200, 403, 403, 403),

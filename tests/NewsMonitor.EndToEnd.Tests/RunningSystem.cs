@@ -80,6 +80,10 @@ public sealed class RunningSystem : IAsyncLifetime
         start.Environment["NEWSMONITOR_INTERNAL_KEY"] = InternalKey;
         // Test feeds are served on loopback, which the outbound address policy refuses by default (docs/sources.md).
         start.Environment["Sources__AllowPrivateTargets"] = "true";
+        // Feed URLs point at the gateway; every test client reads from 127.0.0.1, so its key-less bucket is made roomy.
+        start.Environment["Alerting__PublicBaseUrl"] = $"http://127.0.0.1:{_ports["Gateway"]}";
+        start.Environment["Gateway__BurstPerAddress"] = "1000";
+        start.Environment["Gateway__PerSecondPerAddress"] = "100";
         foreach (var service in Services) start.Environment[$"Services__{service}"] = $"http://127.0.0.1:{_ports[service]}";
         var process = Process.Start(start)!;
         // Drain the output so a chatty process never blocks on a full pipe.

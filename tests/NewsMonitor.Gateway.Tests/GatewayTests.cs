@@ -234,3 +234,65 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Contains("X-Api-Key", body.GetProperty("detail").GetString());
     }
 }
+
+/// <summary>The anonymous Atom feed route: reached without a key, with no identity, rate-limited per address, its token never logged.</summary>
+public sealed class FeedRouteTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static string NewToken() => System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    [Fact]
+    public async Task A_feed_is_forwarded_without_a_key_with_the_credential_and_no_identity_and_its_token_is_not_logged()
+    {
+        var token = NewToken();
+        foreach (var path in new[] { $"/feeds/{token}.atom", $"/FEEDS/{token}.ATOM" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            // Forged identity: the gateway drops it, so the service sees no caller at all.
+            request.Headers.Add("X-NewsMonitor-Role", "operator");
+            request.Headers.Add("X-NewsMonitor-Tenant", "default");
+            var response = await fixture.Client.SendAsync(request, Cancel);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var echoed = await response.Content.ReadFromJsonAsync<JsonElement>(Cancel);
+            Assert.Equal("Alerting", echoed.GetProperty("service").GetString());
+            Assert.Equal(path, echoed.GetProperty("path").GetString());
+            var headers = echoed.GetProperty("headers");
+            Assert.False(headers.TryGetProperty("x-newsmonitor-role", out _));
+            Assert.False(headers.TryGetProperty("x-newsmonitor-tenant", out _));
+            Assert.Equal(GatewayFixture.InternalKey, headers.GetProperty("x-newsmonitor-gateway").GetString());
+        }
+        // Only GET and HEAD; anything else, and any other key-less path, is still refused at the door.
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/feeds/{token}.atom"), Cancel)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await fixture.Client.PostAsync($"/feeds/{token}.atom", null, Cancel)).StatusCode);
+        foreach (var path in new[] { "/feeds", $"/feeds/{token}", $"/feeds/{token}.atom/x", $"/feeds/%2e%2e/api/v1/alerts", $"/feeds/../api/v1/alerts", "/api/v1/feeds/x.atom" })
+            Assert.True((await fixture.Client.GetAsync(path, Cancel)).StatusCode == HttpStatusCode.Unauthorized, path);
+        Assert.NotEmpty(fixture.Logs.Lines);
+        Assert.DoesNotContain(fixture.Logs.Lines, line => line.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Key_less_feed_reads_are_limited_per_address_and_keys_are_not_held_back()
+    {
+        await using var gateway = fixture.CreateGateway(fixture.Addresses, new Dictionary<string, string> { ["Gateway:BurstPerAddress"] = "3", ["Gateway:PerSecondPerAddress"] = "1" });
+        var client = gateway.CreateClient();
+        HttpResponseMessage? limited = null;
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8 && limited is null; i++)
+        {
+            var response = await client.GetAsync($"/feeds/{NewToken()}.atom", Cancel);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) limited = response;
+        }
+        Assert.Equal(HttpStatusCode.OK, statuses[0]);
+        Assert.NotNull(limited);
+        Assert.True(int.Parse(limited!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("without a key", (await limited.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // A key has its own bucket; a key-less API request is still a plain 401, not a 429.
+        using var keyed = new HttpRequestMessage(HttpMethod.Get, "/api/v1/topics");
+        keyed.Headers.Add("X-Api-Key", GatewayFixture.OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(keyed, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/topics", Cancel)).StatusCode);
+    }
+}

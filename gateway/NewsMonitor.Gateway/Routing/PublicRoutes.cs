@@ -32,5 +32,8 @@ public static class PublicRoutes
         // and its errors describe the deployment's intake.
         ("/api/v1/sources", ["GET", "POST"], "Sources", Access.Operators),
         ("/api/v1/sources/{**rest}", ["GET", "PUT", "DELETE", "POST"], "Sources", Access.Operators),
+        // A subscription's private Atom feed (issue 15): no key, the token in the path is the credential (the service
+        // looks it up by hash and answers 404 to anything else); rate-limited per remote address (DoorPolicies).
+        ("/feeds/{token}.atom", Reads, "Alerting", Access.Anonymous),
     ];
 }

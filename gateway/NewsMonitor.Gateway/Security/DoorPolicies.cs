@@ -18,6 +18,12 @@ public sealed class DoorOptions
     /// <summary>Largest request body accepted (batch imports of 1,000 articles fit).</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Key-less requests (Atom feeds) one remote address may make in a burst.</summary>
+    public int BurstPerAddress { get; set; } = 60;
+
+    /// <summary>Key-less requests one remote address regains each second.</summary>
+    public int PerSecondPerAddress { get; set; } = 1;
+
     /// <summary>How often the key of a long request (an alert stream) is checked again; a revoked key's request ends.</summary>
     public double RecheckKeySeconds { get; set; } = 2;
 }
@@ -25,7 +31,11 @@ public sealed class DoorOptions
 /// <summary>Rate limits per key, request body limits, and security headers.</summary>
 public static class DoorPolicies
 {
-    /// <summary>Registers the rate limiter: a token bucket per API key (429 problem with <c>Retry-After</c> when empty).</summary>
+    /// <summary>
+    /// Registers the rate limiter: a token bucket per API key, and one per remote address for key-less requests to the
+    /// anonymous public routes (Atom feeds: each costs the service a lookup); 429 problem with <c>Retry-After</c> when
+    /// empty. Key-less requests elsewhere are not limited: they answer 401 at the door and cost nothing behind it.
+    /// </summary>
     public static WebApplicationBuilder AddDoorPolicies(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Gateway").Get<DoorOptions>() ?? new DoorOptions();
@@ -42,18 +52,34 @@ public static class DoorPolicies
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     })
-                    : RateLimitPartition.GetNoLimiter("no key"));
+                    // Without a known address (a Unix socket, a test server) such callers share one bucket rather than none.
+                    : AnonymousRoute(context)
+                        ? RateLimitPartition.GetTokenBucketLimiter("address:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"), _ => new TokenBucketRateLimiterOptions
+                        {
+                            TokenLimit = options.BurstPerAddress,
+                            TokensPerPeriod = options.PerSecondPerAddress,
+                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                            QueueLimit = 0,
+                            AutoReplenishment = true,
+                        })
+                        : RateLimitPartition.GetNoLimiter("no key"));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests",
-                        $"This key sent more than {options.BurstPerKey} requests in a burst or {options.PerSecondPerKey} a second; retry after {retryAfter} s.")
-                    .ExecuteAsync(context.HttpContext);
+                var detail = ApiKeysExtensions.KeyOf(context.HttpContext) is null
+                    ? $"This address sent more than {options.BurstPerAddress} requests without a key in a burst or {options.PerSecondPerAddress} a second; retry after {retryAfter} s."
+                    : $"This key sent more than {options.BurstPerKey} requests in a burst or {options.PerSecondPerKey} a second; retry after {retryAfter} s.";
+                await Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests", detail).ExecuteAsync(context.HttpContext);
             };
         });
         return builder;
     }
+
+    // A proxied route that needs no key (PublicRoutes with Access.Anonymous, and the services' OpenAPI documents).
+    private static bool AnonymousRoute(HttpContext context) =>
+        context.GetEndpoint()?.Metadata is { } metadata && metadata.GetMetadata<Yarp.ReverseProxy.Model.RouteModel>() is not null
+        && metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
 
     /// <summary>Security headers on every answer; <c>no-store</c> on API answers. No CORS: browsers may call only from the dashboard's own origin.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)

@@ -3,6 +3,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Digests;
+using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Alerting.Matching;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.ServiceDefaults;
@@ -47,6 +48,10 @@ public static class AlertingModule
                 options.Events.AddEventType<ArticleTopicsNoted>();
                 // The article's facts are folded on read (FetchForWriting); no document is kept for them.
                 options.Projections.LiveStreamAggregation<AlertingArticle>();
+                // Issue 15: each subscription's Atom feed, found by its token's hash.
+                options.Events.AddEventType<SubscriptionFeedIssued>();
+                options.Events.AddEventType<SubscriptionFeedRevoked>();
+                options.Schema.For<Subscription>().Index(subscription => subscription.FeedTokenHash!);
             })
             .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("alerting", bus =>
@@ -79,6 +84,10 @@ public static class AlertingModule
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();
         builder.Services.AddScoped<DigestCompiler>();
+        // Feed tokens are sealed under the same key ring as webhook secrets, with a purpose of their own.
+        builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection("Alerting"));
+        builder.Services.AddSingleton<FeedTokens>();
+        builder.Services.AddHostedService<LegacyFeedTokens>();
         builder.Services.AddHostedService<DigestScheduler>();
         return builder;
     }

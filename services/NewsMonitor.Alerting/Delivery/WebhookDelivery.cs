@@ -5,6 +5,7 @@ using System.Text.Json;
 using Marten;
 using MassTransit;
 using NewsMonitor.Alerting.Alerts;
+using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
@@ -57,7 +58,9 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         var subscription = await session.LoadAsync<Subscription>(alert.SubscriptionId, context.CancellationToken);
         // Hourly and daily subscriptions get their alerts in the period's digest instead.
         if (subscription is null || subscription.Mode != "immediate") return;
-        var body = JsonSerializer.SerializeToUtf8Bytes(new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), Json);
+        var body = subscription.Webhook?.PayloadFormat is "slack" or "teams"
+            ? await ChatBodyAsync(subscription, null, [new DigestAlert(alert.AlertId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt)], context.CancellationToken)
+            : JsonSerializer.SerializeToUtf8Bytes(new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), Json);
         await DeliverAsync(subscription, alert.AlertId, body, context.CancellationToken);
     }
 
@@ -67,8 +70,19 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         var digest = context.Message;
         var subscription = await session.LoadAsync<Subscription>(digest.SubscriptionId, context.CancellationToken);
         if (subscription is null) return;
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { digestId = digest.DigestId, digest.SubscriptionId, digest.PeriodStart, digest.PeriodEnd, alerts = digest.Alerts }, Json);
+        var body = subscription.Webhook?.PayloadFormat is "slack" or "teams"
+            ? await ChatBodyAsync(subscription, WebhookPayloads.DigestHeading(digest.Alerts.Count, digest.PeriodStart, digest.PeriodEnd), digest.Alerts, context.CancellationToken)
+            : JsonSerializer.SerializeToUtf8Bytes(new { digestId = digest.DigestId, digest.SubscriptionId, digest.PeriodStart, digest.PeriodEnd, alerts = digest.Alerts }, Json);
         await DeliverAsync(subscription, digest.DigestId, body, context.CancellationToken);
+    }
+
+    // A Slack or Teams message of the alerts (a digest's under its heading), each linking to its article when alerting knows the URL.
+    private async Task<byte[]> ChatBodyAsync(Subscription subscription, string? heading, IReadOnlyList<DigestAlert> alerts, CancellationToken cancellationToken)
+    {
+        var links = await ArticleLinks.LoadAsync(session, alerts.Take(WebhookPayloads.MaxListed).Select(alert => alert.ArticleId), cancellationToken);
+        var chat = alerts.Select(alert => new ChatAlert(alert.Title, alert.Matched, alert.RaisedAt, links.GetValueOrDefault(alert.ArticleId)?.Url)).ToList();
+        var message = subscription.Webhook!.PayloadFormat == "slack" ? WebhookPayloads.Slack(subscription.Name, heading, chat) : WebhookPayloads.Teams(subscription.Name, heading, chat);
+        return JsonSerializer.SerializeToUtf8Bytes(message, Json);
     }
 
     private async Task DeliverAsync(Subscription subscription, Guid deliveryId, byte[] body, CancellationToken cancellationToken)

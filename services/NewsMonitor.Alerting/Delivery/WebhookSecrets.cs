@@ -16,8 +16,8 @@ public sealed class WebhookSecrets(IDataProtectionProvider provider)
 
     private readonly IDataProtector _protector = provider.CreateProtector(Purpose);
 
-    /// <summary>A webhook for <paramref name="url"/> that carries <paramref name="secret"/> sealed.</summary>
-    public Webhook Seal(string url, string secret) => new(url, SealedSecret: _protector.Protect(secret));
+    /// <summary>A webhook for <paramref name="url"/> that carries <paramref name="secret"/> sealed (and the payload <paramref name="format"/>).</summary>
+    public Webhook Seal(string url, string secret, string? format = null) => new(url, SealedSecret: _protector.Protect(secret), Format: format);
 
     /// <summary>
     /// The webhook's secret in clear text, for signing a delivery: opened from its sealed form, or taken as it is from a

@@ -10,13 +10,21 @@ namespace NewsMonitor.Alerting.Subscriptions;
 /// <param name="Url">The receiver's URL.</param>
 /// <param name="Secret">The secret in clear text: only in events stored before secrets were sealed; null in new ones.</param>
 /// <param name="SealedSecret">The secret protected by Data Protection (purpose <c>NewsMonitor.Alerting.WebhookSecret</c>).</param>
-public sealed record Webhook(string Url, string? Secret = null, string? SealedSecret = null)
+/// <param name="Format">Added in issue 15: the payload's shape, <c>json</c>, <c>slack</c> or <c>teams</c>; null (events stored before) is <c>json</c>.</param>
+public sealed record Webhook(string Url, string? Secret = null, string? SealedSecret = null, string? Format = null)
 {
+    /// <summary>The payload formats a webhook can have; the first is the default.</summary>
+    public static readonly string[] Formats = ["json", "slack", "teams"];
+
+    /// <summary>The payload's shape, <c>json</c> when none was stored (derived: not written into events or documents).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string PayloadFormat => Format ?? Formats[0];
+
     // Records print every member; this one must not print the secret in either form, nor the URL's path and query,
     // which some receivers use as a bearer token (e.g. https://hooks.example/T0/B0/token).
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append("Url = ").Append(Redaction.Origin(Url)).Append(", Secret = ").Append(Redaction.Hidden);
+        builder.Append("Url = ").Append(Redaction.Origin(Url)).Append(", Secret = ").Append(Redaction.Hidden).Append(", Format = ").Append(PayloadFormat);
         return true;
     }
 }
@@ -50,6 +58,16 @@ public sealed record WebhookDeliveryFailed(Guid SubscriptionId, Guid AlertId, in
 /// <summary>A delivery succeeded again after failures.</summary>
 public sealed record WebhookDeliveryRecovered(Guid SubscriptionId, Guid AlertId, DateTimeOffset At);
 
+/// <summary>
+/// A feed token was issued for the subscription's Atom feed (at creation, on rotation, or at start for a subscription made
+/// before feeds): any earlier token stops working. Only the token's SHA-256 (for lookup) and the token sealed under Data
+/// Protection (to show <c>feed.url</c> to its owner) are stored, never the token itself.
+/// </summary>
+public sealed record SubscriptionFeedIssued(Guid SubscriptionId, string TokenHash, string SealedToken, DateTimeOffset At);
+
+/// <summary>The subscription's feed token was revoked: its feed answers 404 until a new token is issued.</summary>
+public sealed record SubscriptionFeedRevoked(Guid SubscriptionId, DateTimeOffset At);
+
 /// <summary>A subscription was paused: it raises no alerts until resumed.</summary>
 public sealed record SubscriptionPaused(Guid SubscriptionId, DateTimeOffset At);
 
@@ -73,6 +91,15 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
 
     /// <summary>Alerts that could not be delivered (dead letters).</summary>
     public int FailedDeliveries { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of the current feed token (indexed: the feed is found by it); null when none.</summary>
+    public string? FeedTokenHash { get; init; }
+
+    /// <summary>The current feed token sealed under Data Protection, to show <c>feed.url</c> to its owner; null when none.</summary>
+    public string? SealedFeedToken { get; init; }
+
+    /// <summary>Whether the owner revoked the feed (a subscription made before feeds has no token and is not revoked).</summary>
+    public bool FeedRevoked { get; init; }
 
     /// <summary>Delivery modes a subscription can have.</summary>
     public static readonly string[] Modes = ["immediate", "hourly", "daily"];
@@ -113,4 +140,10 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
 
     /// <summary>Applies a deletion.</summary>
     public Subscription Apply(SubscriptionDeleted deleted) => this with { Deleted = true, ChangedAt = deleted.At };
+
+    /// <summary>Applies a new feed token. The change time is left alone: the feed's address does not change what the rule matches.</summary>
+    public Subscription Apply(SubscriptionFeedIssued issued) => this with { FeedTokenHash = issued.TokenHash, SealedFeedToken = issued.SealedToken, FeedRevoked = false };
+
+    /// <summary>Applies a revocation of the feed token.</summary>
+    public Subscription Apply(SubscriptionFeedRevoked revoked) => this with { FeedTokenHash = null, SealedFeedToken = null, FeedRevoked = true };
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Digests;
+using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Text;
 using NewsMonitor.Text.Rules;
 using NewsMonitor.ServiceDefaults;
@@ -13,26 +14,33 @@ namespace NewsMonitor.Alerting.Subscriptions;
 public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook);
 
 /// <summary>Webhook target of a subscription. Printing one never shows the secret, nor the URL's path and query.</summary>
-public sealed record WebhookRequest(string? Url, string? Secret)
+/// <param name="Url">The receiver's URL.</param>
+/// <param name="Secret">The HMAC key of the signature header.</param>
+/// <param name="Format">Added in issue 15: <c>json</c> (default), <c>slack</c> or <c>teams</c>.</param>
+public sealed record WebhookRequest(string? Url, string? Secret, string? Format = null)
 {
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
-        builder.Append("Url = ").Append(Redaction.Origin(Url)).Append(", Secret = ").Append(Redaction.Hidden);
+        builder.Append("Url = ").Append(Redaction.Origin(Url)).Append(", Secret = ").Append(Redaction.Hidden).Append(", Format = ").Append(Format);
         return true;
     }
 }
 
 /// <summary>A subscription as the API shows it.</summary>
-public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery)
+/// <param name="Feed">Added in issue 15: the subscription's private Atom feed (its URL holds the token), null when revoked.</param>
+public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery,
+    FeedView? Feed = null)
 {
-    /// <summary>View of the read model (the webhook secret is never shown).</summary>
-    public static SubscriptionView From(Subscription subscription) => new(
+    /// <summary>View of the read model (the webhook secret is never shown; the feed's URL only to whoever may see the subscription).</summary>
+    public static SubscriptionView From(Subscription subscription, FeedTokens feeds) => new(
         subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt, subscription.Paused,
-        new DeliveryView(subscription.Webhook?.Url, subscription.DeliveryStatus, subscription.LastDeliveryError, subscription.FailedDeliveries));
+        new DeliveryView(subscription.Webhook?.Url, subscription.DeliveryStatus, subscription.LastDeliveryError, subscription.FailedDeliveries, subscription.Webhook?.PayloadFormat),
+        FeedView.Of(subscription, feeds));
 }
 
 /// <summary>How a subscription's webhook deliveries are going: status <c>none</c>, <c>ok</c> or <c>failing</c>.</summary>
-public sealed record DeliveryView(string? WebhookUrl, string Status, string? LastError, int FailedDeliveries);
+/// <param name="WebhookFormat">Added in issue 15: the webhook's payload format (<c>json</c>, <c>slack</c>, <c>teams</c>), null without a webhook.</param>
+public sealed record DeliveryView(string? WebhookUrl, string Status, string? LastError, int FailedDeliveries, string? WebhookFormat = null);
 
 /// <summary>Answer of <c>GET /api/v1/subscriptions/{id}/digests</c>, newest period first.</summary>
 public sealed record DigestListView(IReadOnlyList<Digest> Items);
@@ -62,16 +70,16 @@ public static class SubscriptionsApi
             var digests = await session.Query<Digest>().Where(digest => digest.SubscriptionId == id).OrderByDescending(digest => digest.PeriodStart).Take(100).ToListAsync(cancellationToken);
             return TypedResults.Ok(new DigestListView(digests));
         });
-        group.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
-            SetPausedAsync(id, paused: true, http, session, clock, cancellationToken));
-        group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
-            SetPausedAsync(id, paused: false, http, session, clock, cancellationToken));
+        group.MapPost("/{id:guid}/pause", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, FeedTokens feeds, CancellationToken cancellationToken) =>
+            SetPausedAsync(id, paused: true, http, session, clock, feeds, cancellationToken));
+        group.MapPost("/{id:guid}/resume", (Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, FeedTokens feeds, CancellationToken cancellationToken) =>
+            SetPausedAsync(id, paused: false, http, session, clock, feeds, cancellationToken));
         return app;
     }
 
     private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
         SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        CancellationToken cancellationToken)
+        FeedTokens feeds, CancellationToken cancellationToken)
     {
         var (valid, problem) = Validate(request);
         if (problem is not null) return problem;
@@ -79,30 +87,32 @@ public static class SubscriptionsApi
         var caller = Caller.From(http);
         var id = Guid.CreateVersion7();
         // The secret is sealed before it reaches the store: events, documents and any error about them hold only the sealed form.
-        var webhook = valid!.Webhook is { } given ? secrets.Seal(given.Url!, given.Secret!) : null;
-        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook));
+        var webhook = valid!.Webhook is { } given ? secrets.Seal(given.Url!, given.Secret!, given.Format) : null;
+        var now = clock.GetUtcNow();
+        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, now, webhook),
+            feeds.Issue(id, now).Issued);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }
 
-    private static async Task<Ok<SubscriptionListView>> ListAsync(HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    private static async Task<Ok<SubscriptionListView>> ListAsync(HttpContext http, IQuerySession session, FeedTokens feeds, CancellationToken cancellationToken)
     {
         var caller = Caller.From(http);
         var query = session.Query<Subscription>().Where(subscription => !subscription.Deleted);
         if (!caller.IsOperator) query = query.Where(subscription => subscription.Tenant == caller.Tenant);
         var subscriptions = await query.OrderBy(subscription => subscription.CreatedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new SubscriptionListView(subscriptions.Select(SubscriptionView.From).ToList()));
+        return TypedResults.Ok(new SubscriptionListView(subscriptions.Select(subscription => SubscriptionView.From(subscription, feeds)).ToList()));
     }
 
-    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, IQuerySession session, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> GetAsync(Guid id, HttpContext http, IQuerySession session, FeedTokens feeds, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
-        return subscription is null ? NotFound(id) : TypedResults.Ok(SubscriptionView.From(subscription));
+        return subscription is null ? NotFound(id) : TypedResults.Ok(SubscriptionView.From(subscription, feeds));
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
         Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        CancellationToken cancellationToken)
+        FeedTokens feeds, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
@@ -111,12 +121,13 @@ public static class SubscriptionsApi
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         // The same URL and secret keep the stored (sealed) webhook, so the change is no new webhook and keeps the delivery status.
         var webhook = valid!.Webhook is not { } given ? null
-            : subscription.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!) ? current
-            : secrets.Seal(given.Url!, given.Secret!);
+            : subscription.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!)
+                ? (current.PayloadFormat == given.Format ? current : current with { Format = given.Format })
+            : secrets.Seal(given.Url!, given.Secret!, given.Format);
         var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook);
         session.Events.Append(id, changed);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed)));
+        return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed), feeds));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
@@ -129,16 +140,16 @@ public static class SubscriptionsApi
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> SetPausedAsync(
-        Guid id, bool paused, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, bool paused, HttpContext http, IDocumentSession session, TimeProvider clock, FeedTokens feeds, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
-        if (subscription.Paused == paused) return TypedResults.Ok(SubscriptionView.From(subscription));
+        if (subscription.Paused == paused) return TypedResults.Ok(SubscriptionView.From(subscription, feeds));
         var now = clock.GetUtcNow();
         object change = paused ? new SubscriptionPaused(id, now) : new SubscriptionResumed(id, now);
         session.Events.Append(id, change);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SubscriptionView.From(paused ? subscription.Apply((SubscriptionPaused)change) : subscription.Apply((SubscriptionResumed)change)));
+        return TypedResults.Ok(SubscriptionView.From(paused ? subscription.Apply((SubscriptionPaused)change) : subscription.Apply((SubscriptionResumed)change), feeds));
     }
 
     /// <summary>The subscription <paramref name="id"/> as <paramref name="caller"/> may see it: null when missing, deleted or another tenant's.</summary>
@@ -182,6 +193,10 @@ public static class SubscriptionsApi
         InputText.Refuse(errors, "mode", request.Mode, TextKind.Name);
         InputText.Refuse(errors, "webhook.url", request.Webhook?.Url, TextKind.Name);
         InputText.Refuse(errors, "webhook.secret", request.Webhook?.Secret, TextKind.Prose);
+        InputText.Refuse(errors, "webhook.format", request.Webhook?.Format, TextKind.Name);
+        var format = string.IsNullOrWhiteSpace(request.Webhook?.Format) ? Webhook.Formats[0] : request.Webhook.Format.Trim().ToLowerInvariant();
+        if (!errors.ContainsKey("webhook.format") && !Webhook.Formats.Contains(format))
+            errors["webhook.format"] = [$"The webhook format must be one of {string.Join(", ", Webhook.Formats)}."];
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name)) errors.TryAdd("name", ["A name is required."]);
         else if (name.Length > MaxNameLength) errors.TryAdd("name", [$"The name is longer than {MaxNameLength} characters."]);
@@ -192,7 +207,7 @@ public static class SubscriptionsApi
             && WebhookTargets.CheckShape(request.Webhook.Url, request.Webhook.Secret) is { } webhookError) errors["webhook"] = [webhookError];
         var ruleError = errors.ContainsKey("rule") ? null : AlertRule.Parse(request.Rule).Error;
         if (ruleError is not null) errors["rule"] = [ruleError.Message];
-        var webhook = request.Webhook is { Url: { } url, Secret: { } secret } ? new WebhookRequest(url.Trim(), secret) : null;
+        var webhook = request.Webhook is { Url: { } url, Secret: { } secret } ? new WebhookRequest(url.Trim(), secret, format) : null;
         if (errors.Count == 0) return (new ValidRequest(name!, request.Rule!.Trim(), mode, webhook), null);
 
         var problem = Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);

@@ -14,6 +14,7 @@ app.MapProjectionStatus();
 app.MapSubscriptionsApi();
 app.MapAlertsApi();
 app.MapAlertStreamApi();
+app.MapUnsubscribeApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

@@ -32,5 +32,11 @@ public static class PublicRoutes
         // and its errors describe the deployment's intake.
         ("/api/v1/sources", ["GET", "POST"], "Sources", Access.Operators),
         ("/api/v1/sources/{**rest}", ["GET", "PUT", "DELETE", "POST"], "Sources", Access.Operators),
+        // Issue 15: the unsubscribe link of alert mail. No key: the token in the path is the credential (Data Protection,
+        // checked by alerting), and a mail recipient has no API key.
+        ("/unsubscribe/{**rest}", ["GET", "POST"], "Alerting", Anonymous),
     ];
+
+    /// <summary>The policy of a route that needs no key (YARP's name for no policy at all).</summary>
+    public const string Anonymous = "anonymous";
 }

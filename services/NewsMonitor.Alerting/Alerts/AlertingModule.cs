@@ -5,6 +5,7 @@ using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Digests;
 using NewsMonitor.Alerting.Matching;
 using NewsMonitor.Alerting.Subscriptions;
+using Microsoft.Extensions.Options;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Alerts;
@@ -47,6 +48,9 @@ public static class AlertingModule
                 options.Events.AddEventType<ArticleTopicsNoted>();
                 // The article's facts are folded on read (FetchForWriting); no document is kept for them.
                 options.Projections.LiveStreamAggregation<AlertingArticle>();
+                options.Events.AddEventType<EmailDeliveryFailed>();
+                options.Events.AddEventType<EmailDeliveryRecovered>();
+                options.Events.AddEventType<EmailUnsubscribed>();
             })
             .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("alerting", bus =>
@@ -55,6 +59,7 @@ public static class AlertingModule
             bus.AddConsumer<EntitiesExtractedConsumer>();
             bus.AddConsumer<ArticleClassifiedConsumer>();
             bus.AddConsumer<WebhookDeliveryConsumer>(typeof(WebhookDeliveryConsumerDefinition));
+            bus.AddConsumer<EmailDeliveryConsumer>(typeof(EmailDeliveryConsumerDefinition));
             // Each node needs every alert for its own stream clients: a temporary queue per instance, not a shared one.
             bus.AddConsumer<AlertStreamConsumer>().Endpoint(endpoint =>
             {
@@ -80,6 +85,30 @@ public static class AlertingModule
         builder.Services.AddScoped<ArticleFactRecorder>();
         builder.Services.AddScoped<DigestCompiler>();
         builder.Services.AddHostedService<DigestScheduler>();
+        builder.AddEmailDelivery();
+        return builder;
+    }
+
+    /// <summary>
+    /// Email delivery (issue 15): SMTP settings from <c>Alerting:Email</c>, public links from <c>Alerting:PublicBaseUrl</c>.
+    /// With a host configured the service does not start without a sender address and a public base URL: every message
+    /// carries an unsubscribe link and a From address, and a message without them would be refused or useless.
+    /// </summary>
+    public static WebApplicationBuilder AddEmailDelivery(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection("Alerting:Email"))
+            .Validate(email => !email.Enabled || EmailTargets.Check(email.From.Address) is null, "Alerting:Email:From:Address must be a valid address when Alerting:Email:Host is set.")
+            .Validate(email => email.Security.Trim().ToLowerInvariant() is "none" or "starttls" or "tls", "Alerting:Email:Security must be none, starttls or tls.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<PublicLinkOptions>().Bind(builder.Configuration.GetSection("Alerting"))
+            .Validate(links => string.IsNullOrWhiteSpace(links.PublicBaseUrl) || Uri.TryCreate(links.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                "Alerting:PublicBaseUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<EmailOptions>()
+            .Validate<IOptions<PublicLinkOptions>>((email, links) => !email.Enabled || !string.IsNullOrWhiteSpace(links.Value.PublicBaseUrl),
+                "Alerting:PublicBaseUrl (the gateway's public URL) is required when Alerting:Email:Host is set: every message carries an unsubscribe link.");
+        builder.Services.AddSingleton<SmtpMailer>();
+        builder.Services.AddSingleton<UnsubscribeTokens>();
         return builder;
     }
 }

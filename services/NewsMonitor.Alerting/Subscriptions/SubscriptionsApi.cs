@@ -10,7 +10,10 @@ using NewsMonitor.ServiceDefaults;
 namespace NewsMonitor.Alerting.Subscriptions;
 
 /// <summary>Body of <c>POST</c> and <c>PUT /api/v1/subscriptions</c>.</summary>
-public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook);
+public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook, EmailRequest? Email = null);
+
+/// <summary>Email target of a subscription (issue 15): one bare address.</summary>
+public sealed record EmailRequest(string? Address);
 
 /// <summary>Webhook target of a subscription. Printing one never shows the secret, nor the URL's path and query.</summary>
 public sealed record WebhookRequest(string? Url, string? Secret)
@@ -23,13 +26,18 @@ public sealed record WebhookRequest(string? Url, string? Secret)
 }
 
 /// <summary>A subscription as the API shows it.</summary>
-public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery)
+public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery,
+    EmailView? Email = null)
 {
     /// <summary>View of the read model (the webhook secret is never shown).</summary>
     public static SubscriptionView From(Subscription subscription) => new(
         subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt, subscription.Paused,
-        new DeliveryView(subscription.Webhook?.Url, subscription.DeliveryStatus, subscription.LastDeliveryError, subscription.FailedDeliveries));
+        new DeliveryView(subscription.Webhook?.Url, subscription.DeliveryStatus, subscription.LastDeliveryError, subscription.FailedDeliveries),
+        subscription.Email is { } email ? new EmailView(email.Address, subscription.EmailStatus, subscription.LastEmailError) : null);
 }
+
+/// <summary>A subscription's email target and how its deliveries are going: status <c>ok</c> or <c>failing</c>.</summary>
+public sealed record EmailView(string Address, string Status, string? LastError);
 
 /// <summary>How a subscription's webhook deliveries are going: status <c>none</c>, <c>ok</c> or <c>failing</c>.</summary>
 public sealed record DeliveryView(string? WebhookUrl, string Status, string? LastError, int FailedDeliveries);
@@ -71,16 +79,18 @@ public static class SubscriptionsApi
 
     private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
         SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        CancellationToken cancellationToken)
+        IOptions<EmailOptions> email, CancellationToken cancellationToken)
     {
         var (valid, problem) = Validate(request);
+        problem ??= CheckEmail(request, email.Value);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         var caller = Caller.From(http);
         var id = Guid.CreateVersion7();
         // The secret is sealed before it reaches the store: events, documents and any error about them hold only the sealed form.
         var webhook = valid!.Webhook is { } given ? secrets.Seal(given.Url!, given.Secret!) : null;
-        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook));
+        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook,
+            EmailOf(request)));
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }
@@ -102,18 +112,19 @@ public static class SubscriptionsApi
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
         Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        CancellationToken cancellationToken)
+        IOptions<EmailOptions> email, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
         var (valid, problem) = Validate(request);
+        problem ??= CheckEmail(request, email.Value);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         // The same URL and secret keep the stored (sealed) webhook, so the change is no new webhook and keeps the delivery status.
         var webhook = valid!.Webhook is not { } given ? null
             : subscription.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!) ? current
             : secrets.Seal(given.Url!, given.Secret!);
-        var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook);
+        var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook, EmailOf(request));
         session.Events.Append(id, changed);
         await session.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed)));
@@ -167,6 +178,18 @@ public static class SubscriptionsApi
         var error = await WebhookTargets.CheckAddressAsync(new Uri(request.Webhook.Url!), options.AllowPrivateTargets, cancellationToken);
         return error is null ? null : Problems.BadRequest("Invalid subscription", error, new Dictionary<string, string[]> { ["webhook.url"] = [error] });
     }
+
+    // Issue 15: the email target, checked after the rest (the request is known to be a valid object then).
+    private static ProblemHttpResult? CheckEmail(SubscriptionRequest? request, EmailOptions options)
+    {
+        if (request?.Email is not { } email) return null;
+        var errors = new Dictionary<string, string[]>();
+        if (!options.Enabled) errors["email"] = ["Email delivery is not configured on this deployment (Alerting:Email:Host)."];
+        else if (!InputText.Refuse(errors, "email.address", email.Address, TextKind.Name) && EmailTargets.Check(email.Address) is { } error) errors["email.address"] = [error];
+        return errors.Count == 0 ? null : Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);
+    }
+
+    private static EmailTarget? EmailOf(SubscriptionRequest? request) => request?.Email?.Address is { } address ? new EmailTarget(address.Trim()) : null;
 
     private static (ValidRequest? Request, ProblemHttpResult? Problem) Validate(SubscriptionRequest? request)
     {

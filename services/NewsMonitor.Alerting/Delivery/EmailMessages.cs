@@ -39,17 +39,19 @@ public static class EmailMessages
         return $"{deliveryId:N}.alerts@{domain}";
     }
 
-    /// <summary>Whether <paramref name="text"/> is mostly Arabic script (more Arabic letters than other letters).</summary>
+    /// <summary>
+    /// Whether <paramref name="text"/> reads as Arabic: its first letter is of the Arabic script (the first strong
+    /// character decides a paragraph's direction in the Unicode bidirectional algorithm, rule P2), so a title that opens
+    /// in Arabic and quotes Latin words is still right-to-left.
+    /// </summary>
     public static bool IsArabic(string text)
     {
-        int arabic = 0, other = 0;
         foreach (var c in text)
         {
             if (!char.IsLetter(c)) continue;
-            if (c is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\u08A0' and <= '\u08FF' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF') arabic++;
-            else other++;
+            return c is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\u08A0' and <= '\u08FF' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF';
         }
-        return arabic > other;
+        return false;
     }
 
     /// <summary>The subject: the subscription's name, then the alert's title or the digest's count and period.</summary>
@@ -143,6 +145,8 @@ public static class EmailMessages
     private static string OneLine(string text, int max)
     {
         var line = new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
-        return line.Length <= max ? line : line[..max] + "…";
+        if (line.Length <= max) return line;
+        var cut = char.IsHighSurrogate(line[max - 1]) ? max - 1 : max;
+        return line[..cut] + "…";
     }
 }

@@ -233,4 +233,24 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Equal("application/problem+json", mediaType);
         Assert.Contains("X-Api-Key", body.GetProperty("detail").GetString());
     }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task The_unsubscribe_link_reaches_alerting_without_a_key_and_without_an_identity(string method)
+    {
+        // The token is the credential (alerting checks it); a reader of the mail has no API key.
+        var path = "/unsubscribe/CfDJ8-made-up_token";
+        var (status, body, _) = await SendAsync(new HttpMethod(method), path, key: null, ("X-NewsMonitor-Role", "operator"), ("X-NewsMonitor-Tenant", "default"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Alerting", body.GetProperty("service").GetString());
+        Assert.Equal(path, body.GetProperty("path").GetString());
+        var headers = body.GetProperty("headers");
+        // Forged identity headers are dropped, and none is added: the service sees an anonymous caller beside the credential.
+        Assert.False(headers.TryGetProperty("x-newsmonitor-role", out _));
+        Assert.False(headers.TryGetProperty("x-newsmonitor-tenant", out _));
+        // Other methods on the path have no route.
+        var (put, _, _) = await SendAsync(HttpMethod.Put, path, key: null);
+        Assert.NotEqual(HttpStatusCode.OK, put);
+    }
 }

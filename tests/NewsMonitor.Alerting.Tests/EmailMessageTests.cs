@@ -112,15 +112,31 @@ public sealed class EmailMessageTests
     public void An_unsubscribe_token_opens_only_unchanged_and_under_its_purpose()
     {
         var provider = new EphemeralDataProtectionProvider();
-        var tokens = new UnsubscribeTokens(provider);
+        var tokens = new EmailLinkTokens(provider);
         var id = Guid.NewGuid();
-        var token = tokens.Issue(id, "reader@example.org");
+        var token = tokens.Issue(EmailLink.Unsubscribe, id, "reader@example.org");
 
-        Assert.Equal((id, "reader@example.org"), tokens.Open(token));
-        Assert.Null(tokens.Open(token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1]));
-        Assert.Null(tokens.Open("not-a-token"));
-        Assert.Null(tokens.Open(""));
+        Assert.Equal((id, "reader@example.org"), tokens.Open(EmailLink.Unsubscribe, token));
+        Assert.Null(tokens.Open(EmailLink.Unsubscribe, token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1]));
+        Assert.Null(tokens.Open(EmailLink.Unsubscribe, "not-a-token"));
+        Assert.Null(tokens.Open(EmailLink.Unsubscribe, ""));
+        // A confirmation token does not unsubscribe, nor the other way round.
+        Assert.Null(tokens.Open(EmailLink.Confirm, token));
+        Assert.Null(tokens.Open(EmailLink.Unsubscribe, tokens.Issue(EmailLink.Confirm, id, "reader@example.org")));
         // A payload protected for another purpose (a sealed webhook secret, say) is no token.
-        Assert.Null(tokens.Open(provider.CreateProtector(WebhookSecrets.Purpose).Protect($"{id:N}\nreader@example.org")));
+        Assert.Null(tokens.Open(EmailLink.Unsubscribe, provider.CreateProtector(WebhookSecrets.Purpose).Protect($"{id:N}\nreader@example.org")));
+    }
+
+    [Fact]
+    public void A_confirmation_request_has_a_fixed_subject_the_link_and_the_name_escaped()
+    {
+        var message = EmailMessages.Confirmation(new MailboxAddress("NewsMonitor", "alerts@newsmonitor.test"), new MailboxAddress("", "reader@example.org"),
+            "<b>Win</b>\r\nBcc: x@example.org", "https://news.example.org/email/confirm/abc", DateTimeOffset.UnixEpoch);
+        Assert.Equal("Confirm NewsMonitor alert email", message.Subject);
+        Assert.Empty(message.Bcc);
+        Assert.Contains("https://news.example.org/email/confirm/abc", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://news.example.org/email/confirm/abc\">", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("&lt;b&gt;Win&lt;/b&gt;", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", message.HtmlBody, StringComparison.Ordinal);
     }
 }

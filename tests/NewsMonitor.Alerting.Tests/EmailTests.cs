@@ -84,12 +84,37 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         return request;
     }
 
-    private async Task<Guid> SubscribeAsync(string tenant, string rule, string address, string mode = "immediate")
+    private async Task<Guid> SubscribeAsync(string tenant, string rule, string address, string mode = "immediate", bool confirm = true)
     {
         var response = await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, "/api/v1/subscriptions", tenant, new { name = "بريد الناتو", rule, mode, email = new { address } }), Cancel);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        if (confirm)
+        {
+            using var anonymous = fixture.Service.CreateBareClient();
+            var confirmed = await anonymous.PostAsync(await ConfirmPathAsync(address), null, Cancel);
+            Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+            Assert.Equal("ok", (await SubscriptionAsync(tenant, id)).GetProperty("email").GetProperty("status").GetString());
+        }
+        return id;
     }
+
+    // The path of the link in the confirmation request sent to the address.
+    private async Task<string> ConfirmPathAsync(string address)
+    {
+        var request = await Eventually.GetAsync(() => Task.FromResult(fixture.Smtp.To(address).FirstOrDefault(m => m.Message.Subject == "Confirm NewsMonitor alert email")),
+            $"confirmation request to {address}");
+        var link = ConfirmLink().Match(request.Message.TextBody ?? "");
+        Assert.True(link.Success, request.Message.TextBody);
+        return link.Value["https://news.example.org".Length..];
+    }
+
+    [GeneratedRegex(@"https://news\.example\.org/email/confirm/[A-Za-z0-9_-]+")]
+    private static partial Regex ConfirmLink();
+
+    // Alert and digest mail (the confirmation request aside).
+    private List<LoopbackSmtpServer.Received> AlertMail(string address) =>
+        fixture.Smtp.To(address).Where(mail => mail.Message.Headers.Contains("X-NewsMonitor-Delivery")).ToList();
 
     private async Task<JsonElement> SubscriptionAsync(string tenant, Guid id)
     {
@@ -104,7 +129,7 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         new(id, title, body, url, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     private Task<LoopbackSmtpServer.Received> MailAsync(string address, int count = 1) =>
-        Eventually.GetAsync(() => Task.FromResult(fixture.Smtp.To(address) is var mail && mail.Count >= count ? mail[count - 1] : null), $"mail {count} to {address}");
+        Eventually.GetAsync(() => Task.FromResult(AlertMail(address) is var mail && mail.Count >= count ? mail[count - 1] : null), $"alert mail {count} to {address}");
 
     private Task<long> EventsAsync(string type, Guid subscription) => TestInfrastructure.ScalarAsync<long>(
         $"select count(*) from \"{fixture.Schema}\".mt_events where type = '{type}' and stream_id = '{subscription}'");
@@ -141,7 +166,7 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
 
         // The delivery consumer is done with the alert: exactly one message.
         await consumed.WaitForAsync<AlertRaised>(m => m.AlertId == alert.AlertId, "email delivery of the alert", queue: "email-delivery");
-        Assert.Single(fixture.Smtp.To(address));
+        Assert.Single(AlertMail(address));
 
         // At-least-once: the same alert delivered again is mailed again, as the same message.
         await fixture.Probe.PublishAsync(alert);
@@ -197,7 +222,7 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         await fixture.Probe.PublishAsync(Article(article, "البوسنة مجددا", "البوسنة"));
         var alert = await fixture.AlertAsync(subscription, article);
         await consumed.WaitForAsync<AlertRaised>(m => m.AlertId == alert.AlertId, "email delivery of the later alert", queue: "email-delivery");
-        Assert.Single(fixture.Smtp.To(address));
+        Assert.Single(AlertMail(address));
     }
 
     [Fact]
@@ -210,7 +235,7 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         foreach (var article in articles) await fixture.Probe.PublishAsync(Article(article, "مقدونيا الشمالية", "انضمت مقدونيا الشمالية"));
         var raised = await fixture.Probe.WaitForAtLeastAsync<AlertRaised>(2, m => m.SubscriptionId == subscription && articles.Contains(m.ArticleId), "both alerts");
         await consumed.WaitForAsync<AlertRaised>(m => m.SubscriptionId == subscription, "both alerts past the email consumer", count: 2, queue: "email-delivery");
-        Assert.Empty(fixture.Smtp.To(address));
+        Assert.Empty(AlertMail(address));
 
         var hour = TimeSpan.FromHours(1);
         var closed = raised.Max(alert => DigestPeriods.StartOf(alert.RaisedAt, hour)) + hour;
@@ -222,7 +247,7 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         var periods = raised.Select(alert => DigestPeriods.StartOf(alert.RaisedAt, hour)).Distinct().ToList();
         await consumed.WaitForAsync<AlertDigestCompiled>(m => m.SubscriptionId == subscription, "digests past the email consumer", count: periods.Count, queue: "email-delivery");
 
-        var mail = fixture.Smtp.To(address);
+        var mail = AlertMail(address);
         Assert.Equal(periods.Count, mail.Count);
         Assert.Equal(periods.Select(start => $"{DigestPeriods.DigestId(subscription, start):N}.alerts@newsmonitor.test").Order(), mail.Select(m => m.Message.MessageId).Order());
         Assert.Equal(2, mail.Sum(m => Regex.Count(m.Message.TextBody ?? "", "مقدونيا الشمالية")));
@@ -254,6 +279,62 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         await MailAsync(address);
         await Eventually.TrueAsync(async () => (await SubscriptionAsync("t-mail-fail", subscription)).GetProperty("email").GetProperty("status").GetString() == "ok", "email status ok again");
         Assert.Equal(1, await EventsAsync("email_delivery_recovered", subscription));
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_address_gets_only_the_confirmation_request_until_it_confirms()
+    {
+        var address = Address("pending");
+        var subscription = await SubscribeAsync("t-mail-pending", "بريشتينا", address, confirm: false);
+        Assert.Equal("pending", (await SubscriptionAsync("t-mail-pending", subscription)).GetProperty("email").GetProperty("status").GetString());
+        var path = await ConfirmPathAsync(address);
+        var article = Guid.NewGuid();
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
+        await fixture.Probe.PublishAsync(Article(article, "بريشتينا", "في بريشتينا"));
+        var alert = await fixture.AlertAsync(subscription, article);
+        await consumed.WaitForAsync<AlertRaised>(m => m.AlertId == alert.AlertId, "email delivery of the unconfirmed alert", queue: "email-delivery");
+        Assert.Empty(AlertMail(address));
+        Assert.Single(fixture.Smtp.To(address));
+
+        using var anonymous = fixture.Service.CreateBareClient();
+        var page = await (await anonymous.GetAsync(path, Cancel)).Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("<form method=\"post\">", page, StringComparison.Ordinal);
+        Assert.Equal("pending", (await SubscriptionAsync("t-mail-pending", subscription)).GetProperty("email").GetProperty("status").GetString());
+        // The confirmation token does not unsubscribe.
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(path.Replace("/email/confirm/", "/unsubscribe/", StringComparison.Ordinal), null, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(path, null, Cancel)).StatusCode);
+        Assert.Equal("ok", (await SubscriptionAsync("t-mail-pending", subscription)).GetProperty("email").GetProperty("status").GetString());
+        Assert.Equal(1, await EventsAsync("email_confirmed", subscription));
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(path, null, Cancel)).StatusCode);
+        Assert.Equal(1, await EventsAsync("email_confirmed", subscription));
+
+        await fixture.Probe.PublishAsync(Article(Guid.NewGuid(), "بريشتينا مجددا", "بريشتينا"));
+        await MailAsync(address);
+    }
+
+    [Fact]
+    public async Task A_confirmation_request_that_cannot_be_sent_shows_on_the_subscription_and_a_put_sends_it_again()
+    {
+        var address = Address("pending-fail");
+        Guid subscription;
+        fixture.Smtp.Refusing = true;
+        try
+        {
+            subscription = await SubscribeAsync("t-mail-pending-fail", "سكوبيه", address, confirm: false);
+        }
+        finally
+        {
+            fixture.Smtp.Refusing = false;
+        }
+        var email = (await SubscriptionAsync("t-mail-pending-fail", subscription)).GetProperty("email");
+        Assert.Equal("pending", email.GetProperty("status").GetString());
+        Assert.Contains("451", email.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Empty(fixture.Smtp.To(address));
+
+        var again = await fixture.Client.SendAsync(AsTenant(HttpMethod.Put, $"/api/v1/subscriptions/{subscription}", "t-mail-pending-fail",
+            new { name = "بريد الناتو", rule = "سكوبيه", email = new { address } }), Cancel);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        await ConfirmPathAsync(address);
     }
 
     [Fact]
@@ -310,7 +391,9 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var email = (await SubscriptionAsync("t-mail-put", subscription)).GetProperty("email");
         Assert.Equal(other, email.GetProperty("address").GetString());
-        Assert.Equal("ok", email.GetProperty("status").GetString());
+        // A new address waits for its own confirmation.
+        Assert.Equal("pending", email.GetProperty("status").GetString());
+        await ConfirmPathAsync(other);
         var removed = await fixture.Client.SendAsync(AsTenant(HttpMethod.Put, $"/api/v1/subscriptions/{subscription}", "t-mail-put", new { name = "n", rule = "تيرانا" }), Cancel);
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
         Assert.Equal(JsonValueKind.Null, (await SubscriptionAsync("t-mail-put", subscription)).GetProperty("email").ValueKind);

@@ -235,12 +235,13 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Theory]
-    [InlineData("GET")]
-    [InlineData("POST")]
-    public async Task The_unsubscribe_link_reaches_alerting_without_a_key_and_without_an_identity(string method)
+    [InlineData("GET", "/unsubscribe/CfDJ8-made-up_token")]
+    [InlineData("POST", "/unsubscribe/CfDJ8-made-up_token")]
+    [InlineData("GET", "/email/confirm/CfDJ8-made-up_token")]
+    [InlineData("POST", "/email/confirm/CfDJ8-made-up_token")]
+    public async Task The_links_in_alert_mail_reach_alerting_without_a_key_and_without_an_identity(string method, string path)
     {
         // The token is the credential (alerting checks it); a reader of the mail has no API key.
-        var path = "/unsubscribe/CfDJ8-made-up_token";
         var (status, body, _) = await SendAsync(new HttpMethod(method), path, key: null, ("X-NewsMonitor-Role", "operator"), ("X-NewsMonitor-Tenant", "default"));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Alerting", body.GetProperty("service").GetString());

@@ -35,6 +35,8 @@ public static class PublicRoutes
         // Issue 15: the unsubscribe link of alert mail. No key: the token in the path is the credential (Data Protection,
         // checked by alerting), and a mail recipient has no API key.
         ("/unsubscribe/{**rest}", ["GET", "POST"], "Alerting", Anonymous),
+        // Issue 15: the confirmation link of a new email address (double opt-in), anonymous for the same reason.
+        ("/email/confirm/{**rest}", ["GET", "POST"], "Alerting", Anonymous),
     ];
 
     /// <summary>The policy of a route that needs no key (YARP's name for no policy at all).</summary>

@@ -51,6 +51,7 @@ public static class AlertingModule
                 options.Events.AddEventType<EmailDeliveryFailed>();
                 options.Events.AddEventType<EmailDeliveryRecovered>();
                 options.Events.AddEventType<EmailUnsubscribed>();
+                options.Events.AddEventType<EmailConfirmed>();
             })
             .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("alerting", bus =>
@@ -108,7 +109,8 @@ public static class AlertingModule
             .Validate<IOptions<PublicLinkOptions>>((email, links) => !email.Enabled || !string.IsNullOrWhiteSpace(links.Value.PublicBaseUrl),
                 "Alerting:PublicBaseUrl (the gateway's public URL) is required when Alerting:Email:Host is set: every message carries an unsubscribe link.");
         builder.Services.AddSingleton<SmtpMailer>();
-        builder.Services.AddSingleton<UnsubscribeTokens>();
+        builder.Services.AddSingleton<EmailLinkTokens>();
+        builder.Services.AddSingleton<EmailConfirmations>();
         return builder;
     }
 }

@@ -21,7 +21,7 @@ namespace NewsMonitor.Alerting.Delivery;
 /// clients and readers can tell it is the same message.
 /// </summary>
 public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer mailer, IOptions<EmailOptions> options, IOptions<PublicLinkOptions> links,
-    UnsubscribeTokens tokens, TimeProvider clock, ILogger<EmailDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
+    EmailLinkTokens tokens, TimeProvider clock, ILogger<EmailDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
 {
     /// <summary>Mails an alert of an immediate subscription.</summary>
     public async Task Consume(ConsumeContext<AlertRaised> context)
@@ -52,7 +52,8 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
     {
         if (!options.Value.Enabled) return null;
         var subscription = await session.LoadAsync<Subscription>(subscriptionId, cancellationToken);
-        return subscription is { Deleted: false, Email: not null } ? subscription : null;
+        // Only to a confirmed address (double opt-in): a pending one gets nothing but its confirmation request.
+        return subscription is { Deleted: false, MayMail: true } ? subscription : null;
     }
 
     // The articles' URLs as alerting noted them (null for articles noted before issue 15 or without one).
@@ -69,7 +70,7 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
     {
         var settings = options.Value;
         var address = subscription.Email!.Address;
-        var unsubscribe = links.Value.Link("/unsubscribe/" + tokens.Issue(subscription.Id, address))
+        var unsubscribe = links.Value.Link("/unsubscribe/" + tokens.Issue(EmailLink.Unsubscribe, subscription.Id, address))
                           ?? throw new InvalidOperationException("Alerting:PublicBaseUrl is not set; mail needs it for the unsubscribe link.");
         var letter = new EmailLetter(deliveryId, subscription.Name, subscription.Mode, new MailboxAddress(settings.From.Name, settings.From.Address!),
             MailboxAddress.Parse(address), items, period, unsubscribe, clock.GetUtcNow());
@@ -99,6 +100,31 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
     {
         session.Events.Append(subscriptionId, change);
         await session.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// Mails the confirmation request for a new email address (double opt-in): a subscriber can name any address, so
+/// nothing but this one message goes there until its recipient confirms. Sent once, while the API request that set the
+/// address waits; a failure is recorded on the subscription (<see cref="EmailDeliveryFailed"/> with an empty delivery
+/// id, shown as <c>lastError</c> while the address stays <c>pending</c>), and setting the address again sends it again.
+/// </summary>
+public sealed class EmailConfirmations(SmtpMailer mailer, IOptions<EmailOptions> options, IOptions<PublicLinkOptions> links, EmailLinkTokens tokens,
+    TimeProvider clock, ILogger<EmailConfirmations> logger)
+{
+    /// <summary>Sends the request for <paramref name="address"/> on <paramref name="subscription"/>; returns the error, or null.</summary>
+    public async Task<string?> SendAsync(IDocumentSession session, Guid subscription, string name, string address, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var confirm = links.Value.Link("/email/confirm/" + tokens.Issue(EmailLink.Confirm, subscription, address))
+                      ?? throw new InvalidOperationException("Alerting:PublicBaseUrl is not set; mail needs it for its links.");
+        var message = EmailMessages.Confirmation(new MailboxAddress(settings.From.Name, settings.From.Address!), MailboxAddress.Parse(address), name, confirm, clock.GetUtcNow());
+        var (error, _) = await mailer.SendAsync(message, cancellationToken);
+        if (error is null) return null;
+        logger.LogWarning("The email confirmation request for subscription {SubscriptionId} could not be sent: {Error}", subscription, error);
+        session.Events.Append(subscription, new EmailDeliveryFailed(subscription, Guid.Empty, 1, "The confirmation request could not be sent: " + error, clock.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return error;
     }
 }
 

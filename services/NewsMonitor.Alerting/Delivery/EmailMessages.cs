@@ -84,6 +84,30 @@ public static class EmailMessages
         return message;
     }
 
+    /// <summary>
+    /// The confirmation request for a new address (double opt-in): a fixed subject, and a body that says who asked and
+    /// that ignoring it is enough. The subscription's name is the only text a subscriber chooses here, escaped in HTML.
+    /// </summary>
+    public static MimeMessage Confirmation(MailboxAddress from, MailboxAddress to, string subscriptionName, string confirmUrl, DateTimeOffset date)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        var message = new MimeMessage { Subject = "Confirm NewsMonitor alert email", Date = date };
+        message.From.Add(from);
+        message.To.Add(to);
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        var name = OneLine(subscriptionName, 200);
+        var text = new TextPart(TextFormat.Plain);
+        text.SetText(Encoding.UTF8, $"A NewsMonitor user asked to email the alerts of their subscription \"{name}\" to this address.\n\n"
+            + $"To receive them, open this link and confirm:\n{confirmUrl}\n\nIf you did not ask for this, ignore this message: nothing more will be sent.\n");
+        var html = new TextPart(TextFormat.Html);
+        html.SetText(Encoding.UTF8, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Confirm NewsMonitor alert email</title></head>\n<body>\n"
+            + $"<p>A NewsMonitor user asked to email the alerts of their subscription “<span dir=\"auto\">{Escape(name)}</span>” to this address.</p>\n"
+            + $"<p><a href=\"{Escape(confirmUrl)}\">Confirm and receive the alerts</a></p>\n"
+            + "<p>If you did not ask for this, ignore this message: nothing more will be sent.</p>\n</body></html>\n");
+        message.Body = new MultipartAlternative { text, html };
+        return message;
+    }
+
     /// <summary>The plain-text part.</summary>
     public static string PlainText(EmailLetter letter)
     {

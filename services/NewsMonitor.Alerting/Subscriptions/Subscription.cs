@@ -121,26 +121,37 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
     /// <summary>The email target, if the subscription has one (issue 15).</summary>
     public EmailTarget? Email { get; init; }
 
-    /// <summary><c>none</c> without an email target, else <c>ok</c> or <c>failing</c>.</summary>
+    /// <summary>
+    /// <c>none</c> without an email target; <c>pending</c> until the recipient confirms the address (double opt-in: nothing
+    /// but the confirmation request is mailed before); then <c>ok</c> or <c>failing</c>.
+    /// </summary>
     public string EmailStatus { get; init; } = "none";
 
     /// <summary>Why the last failed email delivery failed (kept after a recovery, like the webhook's).</summary>
     public string? LastEmailError { get; init; }
 
     /// <summary>
-    /// The email part of a create or change: a new address starts <c>ok</c> with no error; the same address keeps its status.
+    /// The email part of a create or change: a new address starts <c>pending</c> (unconfirmed) with no error; the same
+    /// address keeps its status.
     /// Called by <see cref="Create(SubscriptionCreated)"/> and <see cref="Apply(SubscriptionChanged)"/> after their own fields.
     /// </summary>
     public Subscription WithEmail(EmailTarget? email) => email is null
         ? this with { Email = null, EmailStatus = "none", LastEmailError = null }
         : email == Email ? this
-        : this with { Email = email, EmailStatus = "ok", LastEmailError = null };
+        : this with { Email = email, EmailStatus = "pending", LastEmailError = null };
+
+    /// <summary>Whether alerts may be mailed: an address its recipient confirmed.</summary>
+    public bool MayMail => Email is not null && EmailStatus is "ok" or "failing";
+
+    /// <summary>Applies a confirmation of the address still on the subscription.</summary>
+    public Subscription Apply(EmailConfirmed confirmed) =>
+        Email?.Address == confirmed.Address && EmailStatus == "pending" ? this with { EmailStatus = "ok", LastEmailError = null } : this;
 
     /// <summary>Applies an email dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
-    public Subscription Apply(EmailDeliveryFailed failed) => this with { EmailStatus = "failing", LastEmailError = failed.Error };
+    public Subscription Apply(EmailDeliveryFailed failed) => MayMail ? this with { EmailStatus = "failing", LastEmailError = failed.Error } : this with { LastEmailError = failed.Error };
 
     /// <summary>Applies an email recovery.</summary>
-    public Subscription Apply(EmailDeliveryRecovered recovered) => Email is null ? this : this with { EmailStatus = "ok" };
+    public Subscription Apply(EmailDeliveryRecovered recovered) => MayMail ? this with { EmailStatus = "ok" } : this;
 
     /// <summary>Removes the email target when the unsubscribed address is still the one on the subscription; the rest stays.</summary>
     public Subscription Apply(EmailUnsubscribed unsubscribed) =>
@@ -157,6 +168,9 @@ public sealed record EmailDeliveryFailed(Guid SubscriptionId, Guid DeliveryId, i
 
 /// <summary>An email delivery succeeded again after failures.</summary>
 public sealed record EmailDeliveryRecovered(Guid SubscriptionId, Guid DeliveryId, DateTimeOffset At);
+
+/// <summary>The recipient confirmed the address by the link of the confirmation request (double opt-in).</summary>
+public sealed record EmailConfirmed(Guid SubscriptionId, string Address, DateTimeOffset At);
 
 /// <summary>The recipient followed the unsubscribe link: <paramref name="Address"/> gets no more mail from this subscription.</summary>
 public sealed record EmailUnsubscribed(Guid SubscriptionId, string Address, DateTimeOffset At);

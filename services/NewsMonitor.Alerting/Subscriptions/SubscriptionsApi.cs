@@ -79,7 +79,7 @@ public static class SubscriptionsApi
 
     private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
         SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        IOptions<EmailOptions> email, CancellationToken cancellationToken)
+        IOptions<EmailOptions> email, EmailConfirmations confirmations, CancellationToken cancellationToken)
     {
         var (valid, problem) = Validate(request);
         problem ??= CheckEmail(request, email.Value);
@@ -92,6 +92,7 @@ public static class SubscriptionsApi
         session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook,
             EmailOf(request)));
         await session.SaveChangesAsync(cancellationToken);
+        if (EmailOf(request) is { } target) await confirmations.SendAsync(session, id, valid.Name, target.Address, cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }
 
@@ -112,7 +113,7 @@ public static class SubscriptionsApi
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
         Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        IOptions<EmailOptions> email, CancellationToken cancellationToken)
+        IOptions<EmailOptions> email, EmailConfirmations confirmations, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
@@ -127,7 +128,12 @@ public static class SubscriptionsApi
         var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook, EmailOf(request));
         session.Events.Append(id, changed);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed)));
+        var after = subscription.Apply(changed);
+        // A new address, or the same one still unconfirmed (the owner asks again), gets a confirmation request.
+        if (after.Email is { } target && after.EmailStatus == "pending"
+            && await confirmations.SendAsync(session, id, after.Name, target.Address, cancellationToken) is { } error)
+            after = after.Apply(new EmailDeliveryFailed(id, Guid.Empty, 1, "The confirmation request could not be sent: " + error, clock.GetUtcNow()));
+        return TypedResults.Ok(SubscriptionView.From(after));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)

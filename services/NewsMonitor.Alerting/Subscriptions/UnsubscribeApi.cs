@@ -1,46 +1,64 @@
 using System.Net;
-using Marten;
 using JasperFx;
-using NewsMonitor.ServiceDefaults;
+using Marten;
 using NewsMonitor.Alerting.Delivery;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Subscriptions;
 
 /// <summary>
-/// The unsubscribe link of alert mail: <c>GET /unsubscribe/{token}</c> shows a confirmation page with a form (mail
-/// scanners that open links must not unsubscribe anyone), <c>POST /unsubscribe/{token}</c> (the form, or a mail client's
-/// RFC 8058 one-click POST) removes the email address from the subscription; the rest of it stays. Anonymous: the token
-/// (<see cref="UnsubscribeTokens"/>) is the credential. An invalid token answers 404; a token for an address no longer
-/// on the subscription changes nothing.
+/// The links in alert mail, anonymous because the token (<see cref="EmailLinkTokens"/>) is the credential:
+/// <c>/unsubscribe/{token}</c> removes the email address from the subscription (the rest of it stays), and
+/// <c>/email/confirm/{token}</c> confirms a new address (double opt-in). <c>GET</c> shows a confirmation page with a
+/// form (mail scanners that open links must change nothing), <c>POST</c> (the form, or a mail client's RFC 8058
+/// one-click unsubscribe) acts. An invalid token answers 404; a token for an address no longer on the subscription
+/// changes nothing.
 /// </summary>
 public static class UnsubscribeApi
 {
-    /// <summary>Maps the two anonymous unsubscribe endpoints.</summary>
+    // What each link does: its page texts and the event it appends to a subscription that still has the token's address.
+    private sealed record LinkAction(EmailLink Link, string Title, string Question, string Button, string Done, string NotThere,
+        Func<Subscription, string, bool> Applies, Func<Guid, string, DateTimeOffset, object> Change);
+
+    private static readonly LinkAction Unsubscribe = new(EmailLink.Unsubscribe, "Unsubscribe", "Stop emailing alerts of “{0}” to {1}?", "Unsubscribe",
+        "{1} gets no more email from “{0}”.", "{1} gets no email from this subscription.",
+        (subscription, address) => subscription.Email?.Address == address,
+        (id, address, at) => new EmailUnsubscribed(id, address, at));
+
+    private static readonly LinkAction Confirm = new(EmailLink.Confirm, "Confirm email", "Email the alerts of “{0}” to {1}?", "Confirm",
+        "{1} will get the alerts of “{0}”.", "{1} is not (or no longer) waiting for confirmation on this subscription.",
+        (subscription, address) => subscription.Email?.Address == address && subscription.EmailStatus == "pending",
+        (id, address, at) => new EmailConfirmed(id, address, at));
+
+    /// <summary>Maps the anonymous unsubscribe and confirmation endpoints.</summary>
     public static IEndpointRouteBuilder MapUnsubscribeApi(this IEndpointRouteBuilder app)
     {
-        // Anonymous by design (the token is the credential), unlike every other route of the service.
-        var group = app.MapGroup("/unsubscribe").AllowAnonymous();
-        group.MapGet("/{token}", ShowAsync);
-        group.MapPost("/{token}", UnsubscribeAsync);
+        foreach (var (prefix, action) in new[] { ("/unsubscribe", Unsubscribe), ("/email/confirm", Confirm) })
+        {
+            // Anonymous by design (the token is the credential), unlike every other route of the service.
+            var group = app.MapGroup(prefix).AllowAnonymous();
+            group.MapGet("/{token}", (string token, HttpContext http, EmailLinkTokens tokens, IQuerySession session, CancellationToken cancellationToken) =>
+                ShowAsync(action, token, http, tokens, session, cancellationToken));
+            group.MapPost("/{token}", (string token, HttpContext http, EmailLinkTokens tokens, IDocumentSession session, TimeProvider clock, ILogger<EmailLinkTokens> logger,
+                CancellationToken cancellationToken) => ActAsync(action, token, http, tokens, session, clock, logger, cancellationToken));
+        }
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string token, HttpContext http, UnsubscribeTokens tokens, IQuerySession session, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowAsync(LinkAction action, string token, HttpContext http, EmailLinkTokens tokens, IQuerySession session, CancellationToken cancellationToken)
     {
-        if (tokens.Open(token) is not var (id, address)) return NotFound();
+        if (tokens.Open(action.Link, token) is not var (id, address)) return NotFound();
         var subscription = await session.LoadAsync<Subscription>(id, cancellationToken);
         NoStore(http);
-        if (subscription is null || subscription.Deleted || subscription.Email?.Address != address)
-            return Page("Already unsubscribed", $"<p>{Escape(address)} gets no email from this subscription.</p>");
+        if (subscription is not { Deleted: false } || !action.Applies(subscription, address)) return Page(action.Title, Say(action.NotThere, "", address));
         // No action attribute: the form posts to the page's own URL, which is the token's.
-        return Page("Unsubscribe", $"<p>Stop emailing alerts of “<span dir=\"auto\">{Escape(subscription.Name)}</span>” to {Escape(address)}?</p>\n"
-            + "<form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>");
+        return Page(action.Title, Say(action.Question, subscription.Name, address) + $"\n<form method=\"post\"><button type=\"submit\">{Escape(action.Button)}</button></form>");
     }
 
-    private static async Task<IResult> UnsubscribeAsync(string token, HttpContext http, UnsubscribeTokens tokens, IDocumentSession session, TimeProvider clock,
-        ILogger<UnsubscribeTokens> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> ActAsync(LinkAction action, string token, HttpContext http, EmailLinkTokens tokens, IDocumentSession session, TimeProvider clock,
+        ILogger<EmailLinkTokens> logger, CancellationToken cancellationToken)
     {
-        if (tokens.Open(token) is not var (id, address)) return NotFound();
+        if (tokens.Open(action.Link, token) is not var (id, address)) return NotFound();
         NoStore(http);
         // The append states the version it read: a change of the subscription meanwhile (its owner's PUT) is decided again.
         for (var attempt = 1; ; attempt++)
@@ -51,13 +69,11 @@ public static class UnsubscribeApi
                 var stored = await session.DecideAndAppendAsync<Subscription>(id, subscription =>
                 {
                     before = subscription;
-                    return Task.FromResult<object?>(subscription is { Deleted: false } && subscription.Email?.Address == address
-                        ? new EmailUnsubscribed(id, address, clock.GetUtcNow())
-                        : null);
+                    return Task.FromResult(subscription is { Deleted: false } && action.Applies(subscription, address) ? action.Change(id, address, clock.GetUtcNow()) : null);
                 }, cancellationToken);
-                if (!stored) return Page("Unsubscribed", $"<p>{Escape(address)} gets no email from this subscription.</p>");
-                logger.LogInformation("Subscription {SubscriptionId}: its email address was unsubscribed by the link", id);
-                return Page("Unsubscribed", $"<p>{Escape(address)} gets no more email from “<span dir=\"auto\">{Escape(before!.Name)}</span>”.</p>");
+                if (!stored) return Page(action.Title, Say(action.NotThere, "", address));
+                logger.LogInformation("Subscription {SubscriptionId}: email link {Link} followed", id, action.Link);
+                return Page(action.Title, Say(action.Done, before!.Name, address));
             }
             catch (Exception exception) when (exception is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException && attempt < 3)
             {
@@ -66,13 +82,17 @@ public static class UnsubscribeApi
         }
     }
 
-    private static IResult NotFound() => ServiceDefaults.Problems.NotFound("This unsubscribe link is not valid.");
+    private static IResult NotFound() => Problems.NotFound("This link is not valid.");
 
     private static void NoStore(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Robots-Tag"] = "noindex";
     }
+
+    // {0}: the subscription's name, {1}: the address; both escaped, the name isolated for direction.
+    private static string Say(string text, string name, string address) =>
+        "<p>" + string.Format(System.Globalization.CultureInfo.InvariantCulture, Escape(text), $"<span dir=\"auto\">{Escape(name)}</span>", Escape(address)) + "</p>";
 
     // A small page with no scripts, styles or images: it passes the gateway's Content-Security-Policy as it is.
     private static IResult Page(string title, string body) => Results.Content(

@@ -418,3 +418,37 @@ public sealed class EmailNotConfiguredTests(AlertingFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
     }
 }
+
+/// <summary>With an SMTP host configured the service does not start without what every message needs.</summary>
+public sealed class EmailSettingsTests
+{
+    [Theory]
+    [InlineData(null, "alerts@newsmonitor.test", "PublicBaseUrl")]
+    [InlineData("https://news.example.org", null, "From:Address")]
+    [InlineData("https://news.example.org", "Reader <alerts@newsmonitor.test>", "From:Address")]
+    public async Task The_service_refuses_to_start_with_a_host_but_without_a_sender_or_a_public_url(string? publicBaseUrl, string? from, string named)
+    {
+        var schema = TestInfrastructure.UniqueName("email_settings");
+        using var factory = new ServiceFactory<Program>(schema, "unused", new Dictionary<string, string?>
+        {
+            ["Alerting:Email:Host"] = "127.0.0.1",
+            ["Alerting:Email:From:Address"] = from,
+            ["Alerting:PublicBaseUrl"] = publicBaseUrl,
+        });
+        var exception = Record.Exception(() => factory.CreateClient());
+        Assert.NotNull(exception);
+        var messages = string.Join(" ", Flatten(exception).Select(e => e.Message));
+        Assert.Contains(named, messages, StringComparison.Ordinal);
+        await TestInfrastructure.DropSchemasAsync(schema);
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten)) yield return inner;
+        }
+    }
+}

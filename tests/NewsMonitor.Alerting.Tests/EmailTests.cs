@@ -91,12 +91,20 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
         if (confirm)
         {
-            using var anonymous = fixture.Service.CreateBareClient();
+            using var anonymous = AsGatewayWithoutIdentity();
             var confirmed = await anonymous.PostAsync(await ConfirmPathAsync(address), null, Cancel);
             Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
             Assert.Equal("ok", (await SubscriptionAsync(tenant, id)).GetProperty("email").GetProperty("status").GetString());
         }
         return id;
+    }
+
+    // A reader of the mail has no key, so the gateway forwards the link with its credential and no identity.
+    private HttpClient AsGatewayWithoutIdentity()
+    {
+        var client = fixture.Service.CreateBareClient();
+        client.DefaultRequestHeaders.Add(GatewayCredential.Header, AsGateway.InternalKey);
+        return client;
     }
 
     // The path of the link in the confirmation request sent to the address.
@@ -195,7 +203,11 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         var token = UnsubscribeLink().Match(mail.Message.TextBody ?? "").Groups[1].Value;
         var path = $"/unsubscribe/{token}";
         // A reader has no key and no gateway identity here: the token is the credential.
-        using var anonymous = fixture.Service.CreateBareClient();
+        using var anonymous = AsGatewayWithoutIdentity();
+        // Straight to the service's port, without the gateway's credential: 401, even with a valid token.
+        using var around = fixture.Service.CreateBareClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await around.GetAsync(path, Cancel)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await around.PostAsync(path, null, Cancel)).StatusCode);
 
         var page = await anonymous.GetAsync(path, Cancel);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -298,7 +310,7 @@ public sealed partial class EmailTests(EmailFixture fixture) : IClassFixture<Ema
         Assert.Empty(AlertMail(address));
         Assert.Single(fixture.Smtp.To(address));
 
-        using var anonymous = fixture.Service.CreateBareClient();
+        using var anonymous = AsGatewayWithoutIdentity();
         var page = await (await anonymous.GetAsync(path, Cancel)).Content.ReadAsStringAsync(Cancel);
         Assert.Contains("<form method=\"post\">", page, StringComparison.Ordinal);
         Assert.Equal("pending", (await SubscriptionAsync("t-mail-pending", subscription)).GetProperty("email").GetProperty("status").GetString());

@@ -35,12 +35,14 @@ public static class UnsubscribeApi
     {
         foreach (var (prefix, action) in new[] { ("/unsubscribe", Unsubscribe), ("/email/confirm", Confirm) })
         {
-            // Anonymous by design (the token is the credential), unlike every other route of the service.
+            // No caller identity (the token is the credential), unlike every other route of the service. The request must
+            // still come through the gateway (FromGateway), so this port is not a second door.
             var group = app.MapGroup(prefix).AllowAnonymous();
-            group.MapGet("/{token}", (string token, HttpContext http, EmailLinkTokens tokens, IQuerySession session, CancellationToken cancellationToken) =>
-                ShowAsync(action, token, http, tokens, session, cancellationToken));
+            group.MapGet("/{token}", (string token, HttpContext http, EmailLinkTokens tokens, IQuerySession session, InternalCredential credential, CancellationToken cancellationToken) =>
+                FromGateway(http, credential) ?? ShowAsync(action, token, http, tokens, session, cancellationToken));
             group.MapPost("/{token}", (string token, HttpContext http, EmailLinkTokens tokens, IDocumentSession session, TimeProvider clock, ILogger<EmailLinkTokens> logger,
-                CancellationToken cancellationToken) => ActAsync(action, token, http, tokens, session, clock, logger, cancellationToken));
+                InternalCredential credential, CancellationToken cancellationToken) =>
+                FromGateway(http, credential) ?? ActAsync(action, token, http, tokens, session, clock, logger, cancellationToken));
         }
         return app;
     }
@@ -80,6 +82,14 @@ public static class UnsubscribeApi
                 session.EjectAllPendingChanges();
             }
         }
+    }
+
+    // The gateway forwards these requests with its internal credential but no identity; without the credential, 401.
+    private static Task<IResult>? FromGateway(HttpContext http, InternalCredential credential)
+    {
+        var presented = http.Request.Headers[GatewayCredential.Header];
+        return presented.Count == 1 && credential.Matches(presented[0]) ? null
+            : Task.FromResult<IResult>(Problems.Unauthorized("This service answers only requests forwarded by the NewsMonitor gateway."));
     }
 
     private static IResult NotFound() => Problems.NotFound("This link is not valid.");

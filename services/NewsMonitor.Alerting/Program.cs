@@ -16,6 +16,7 @@ app.MapSubscriptionsApi();
 app.MapAlertsApi();
 app.MapAlertStreamApi();
 app.MapFeedsApi();
+app.MapUnsubscribeApi();
 app.Run();
 
 /// <summary>Entry point, visible to integration tests.</summary>

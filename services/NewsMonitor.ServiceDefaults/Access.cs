@@ -24,8 +24,9 @@ public static partial class Access
     public const string Subscribers = "subscribers";
 
     /// <summary>
-    /// Policy of a public route that needs no key (YARP's name for no policy at all): only a subscription's Atom feed,
-    /// whose token in the path is the credential. The gateway rate-limits such requests per remote address.
+    /// Policy of a public route that needs no key (YARP's name for no policy at all): a subscription's Atom feed and the
+    /// unsubscribe and confirmation links of alert mail, where the token in the path is the credential. The gateway
+    /// rate-limits such requests per remote address.
     /// </summary>
     public const string Anonymous = "anonymous";
 

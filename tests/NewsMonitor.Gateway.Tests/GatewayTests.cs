@@ -233,6 +233,27 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.Equal("application/problem+json", mediaType);
         Assert.Contains("X-Api-Key", body.GetProperty("detail").GetString());
     }
+
+    [Theory]
+    [InlineData("GET", "/unsubscribe/CfDJ8-made-up_token")]
+    [InlineData("POST", "/unsubscribe/CfDJ8-made-up_token")]
+    [InlineData("GET", "/email/confirm/CfDJ8-made-up_token")]
+    [InlineData("POST", "/email/confirm/CfDJ8-made-up_token")]
+    public async Task The_links_in_alert_mail_reach_alerting_without_a_key_and_without_an_identity(string method, string path)
+    {
+        // The token is the credential (alerting checks it); a reader of the mail has no API key.
+        var (status, body, _) = await SendAsync(new HttpMethod(method), path, key: null, ("X-NewsMonitor-Role", "operator"), ("X-NewsMonitor-Tenant", "default"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Alerting", body.GetProperty("service").GetString());
+        Assert.Equal(path, body.GetProperty("path").GetString());
+        var headers = body.GetProperty("headers");
+        // Forged identity headers are dropped, and none is added: the service sees an anonymous caller beside the credential.
+        Assert.False(headers.TryGetProperty("x-newsmonitor-role", out _));
+        Assert.False(headers.TryGetProperty("x-newsmonitor-tenant", out _));
+        // Other methods on the path have no route.
+        var (put, _, _) = await SendAsync(HttpMethod.Put, path, key: null);
+        Assert.NotEqual(HttpStatusCode.OK, put);
+    }
 }
 
 /// <summary>The anonymous Atom feed route: reached without a key, with no identity, rate-limited per address, its token never logged.</summary>

@@ -35,5 +35,10 @@ public static class PublicRoutes
         // A subscription's private Atom feed (issue 15): no key, the token in the path is the credential (the service
         // looks it up by hash and answers 404 to anything else); rate-limited per remote address (DoorPolicies).
         ("/feeds/{token}.atom", Reads, "Alerting", Access.Anonymous),
+        // Issue 15: the unsubscribe link of alert mail. No key: the token in the path is the credential (Data Protection,
+        // checked by alerting), and a mail recipient has no API key.
+        ("/unsubscribe/{**rest}", ["GET", "POST"], "Alerting", Access.Anonymous),
+        // Issue 15: the confirmation link of a new email address (double opt-in), anonymous for the same reason.
+        ("/email/confirm/{**rest}", ["GET", "POST"], "Alerting", Access.Anonymous),
     ];
 }

@@ -6,6 +6,7 @@ using NewsMonitor.Alerting.Digests;
 using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Alerting.Matching;
 using NewsMonitor.Alerting.Subscriptions;
+using Microsoft.Extensions.Options;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Alerts;
@@ -52,6 +53,10 @@ public static class AlertingModule
                 options.Events.AddEventType<SubscriptionFeedIssued>();
                 options.Events.AddEventType<SubscriptionFeedRevoked>();
                 options.Schema.For<Subscription>().Index(subscription => subscription.FeedTokenHash!);
+                options.Events.AddEventType<EmailDeliveryFailed>();
+                options.Events.AddEventType<EmailDeliveryRecovered>();
+                options.Events.AddEventType<EmailUnsubscribed>();
+                options.Events.AddEventType<EmailConfirmed>();
             })
             .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("alerting", bus =>
@@ -60,6 +65,7 @@ public static class AlertingModule
             bus.AddConsumer<EntitiesExtractedConsumer>();
             bus.AddConsumer<ArticleClassifiedConsumer>();
             bus.AddConsumer<WebhookDeliveryConsumer>(typeof(WebhookDeliveryConsumerDefinition));
+            bus.AddConsumer<EmailDeliveryConsumer>(typeof(EmailDeliveryConsumerDefinition));
             // Each node needs every alert for its own stream clients: a temporary queue per instance, not a shared one.
             bus.AddConsumer<AlertStreamConsumer>().Endpoint(endpoint =>
             {
@@ -85,10 +91,34 @@ public static class AlertingModule
         builder.Services.AddScoped<ArticleFactRecorder>();
         builder.Services.AddScoped<DigestCompiler>();
         // Feed tokens are sealed under the same key ring as webhook secrets, with a purpose of their own.
-        builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection("Alerting"));
         builder.Services.AddSingleton<FeedTokens>();
         builder.Services.AddHostedService<LegacyFeedTokens>();
         builder.Services.AddHostedService<DigestScheduler>();
+        builder.AddEmailDelivery();
+        return builder;
+    }
+
+    /// <summary>
+    /// Email delivery (issue 15): SMTP settings from <c>Alerting:Email</c>, public links from <c>Alerting:PublicBaseUrl</c>.
+    /// With a host configured the service does not start without a sender address and a public base URL: every message
+    /// carries an unsubscribe link and a From address, and a message without them would be refused or useless.
+    /// </summary>
+    public static WebApplicationBuilder AddEmailDelivery(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmailOptions>().Bind(builder.Configuration.GetSection("Alerting:Email"))
+            .Validate(email => !email.Enabled || EmailTargets.Check(email.From.Address) is null, "Alerting:Email:From:Address must be a valid address when Alerting:Email:Host is set.")
+            .Validate(email => email.Security.Trim().ToLowerInvariant() is "none" or "starttls" or "tls", "Alerting:Email:Security must be none, starttls or tls.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<PublicLinkOptions>().Bind(builder.Configuration.GetSection("Alerting"))
+            .Validate(links => string.IsNullOrWhiteSpace(links.PublicBaseUrl) || Uri.TryCreate(links.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https",
+                "Alerting:PublicBaseUrl must be an absolute http(s) URL.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<EmailOptions>()
+            .Validate<IOptions<PublicLinkOptions>>((email, links) => !email.Enabled || !string.IsNullOrWhiteSpace(links.Value.PublicBaseUrl),
+                "Alerting:PublicBaseUrl (the gateway's public URL) is required when Alerting:Email:Host is set: every message carries an unsubscribe link.");
+        builder.Services.AddSingleton<SmtpMailer>();
+        builder.Services.AddSingleton<EmailLinkTokens>();
+        builder.Services.AddSingleton<EmailConfirmations>();
         return builder;
     }
 }

@@ -3,26 +3,17 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Subscriptions;
 
 namespace NewsMonitor.Alerting.Feeds;
-
-/// <summary>Feed settings (<c>Alerting</c>).</summary>
-public sealed class FeedOptions
-{
-    /// <summary>
-    /// The public origin feed readers reach the gateway at (e.g. <c>https://news.example</c>), so <c>feed.url</c> is
-    /// absolute; without it <c>feed.url</c> is the path <c>/feeds/{token}.atom</c>.
-    /// </summary>
-    public string? PublicBaseUrl { get; set; }
-}
 
 /// <summary>
 /// The bearer tokens of subscriptions' Atom feeds: 256 random bits as base64url. The store keeps the token's SHA-256 (the
 /// feed is found by it, so no comparison of secrets happens at all) and the token sealed under Data Protection (to show
 /// <c>feed.url</c> to its owner); the token itself is never stored nor logged.
 /// </summary>
-public sealed class FeedTokens(IDataProtectionProvider provider, IOptions<FeedOptions> options)
+public sealed class FeedTokens(IDataProtectionProvider provider, IOptions<PublicLinkOptions> options)
 {
     /// <summary>The Data Protection purpose: a protector for another purpose (webhook secrets) cannot open these.</summary>
     public const string Purpose = "NewsMonitor.Alerting.FeedToken";
@@ -53,8 +44,8 @@ public sealed class FeedTokens(IDataProtectionProvider provider, IOptions<FeedOp
         }
     }
 
-    /// <summary>Where <paramref name="token"/>'s feed is read: absolute under <see cref="FeedOptions.PublicBaseUrl"/> when set, else a path.</summary>
-    public string UrlOf(string token) => (options.Value.PublicBaseUrl?.TrimEnd('/') ?? "") + PathOf(token);
+    /// <summary>Where <paramref name="token"/>'s feed is read: absolute under <see cref="PublicLinkOptions.PublicBaseUrl"/> (<c>Alerting:PublicBaseUrl</c>) when set, else a path.</summary>
+    public string UrlOf(string token) => options.Value.Link(PathOf(token)) ?? PathOf(token);
 
     /// <summary>The path of <paramref name="token"/>'s feed.</summary>
     public static string PathOf(string token) => $"/feeds/{token}.atom";

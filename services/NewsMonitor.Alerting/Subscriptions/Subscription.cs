@@ -41,10 +41,14 @@ public static class Redaction
 }
 
 /// <summary>A subscription was created; first event of its stream.</summary>
-public sealed record SubscriptionCreated(Guid SubscriptionId, string Tenant, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
+/// <param name="Email">Added in issue 15: where alerts are also mailed, if anywhere.</param>
+public sealed record SubscriptionCreated(Guid SubscriptionId, string Tenant, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null,
+    EmailTarget? Email = null);
 
-/// <summary>A subscription's name, rule, mode or webhook changed.</summary>
-public sealed record SubscriptionChanged(Guid SubscriptionId, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null);
+/// <summary>A subscription's name, rule, mode, webhook or email address changed.</summary>
+/// <param name="Email">Added in issue 15: the email target after the change (null: none).</param>
+public sealed record SubscriptionChanged(Guid SubscriptionId, string Name, string Rule, string Mode, DateTimeOffset At, Webhook? Webhook = null,
+    EmailTarget? Email = null);
 
 /// <summary>
 /// A webhook secret stored in clear text (before secrets were sealed) was sealed; the clear text was then masked out of
@@ -106,18 +110,18 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
 
     /// <summary>Starts the read model.</summary>
     public static Subscription Create(SubscriptionCreated created) =>
-        new(created.SubscriptionId, created.Tenant, created.Name, created.Rule, created.Mode, false, created.At, created.At)
+        new Subscription(created.SubscriptionId, created.Tenant, created.Name, created.Rule, created.Mode, false, created.At, created.At)
         {
             Webhook = created.Webhook,
             DeliveryStatus = created.Webhook is null ? "none" : "ok",
-        };
+        }.WithEmail(created.Email);
 
     /// <summary>Applies a change.</summary>
-    public Subscription Apply(SubscriptionChanged changed) => this with
+    public Subscription Apply(SubscriptionChanged changed) => (this with
     {
         Name = changed.Name, Rule = changed.Rule, Mode = changed.Mode, ChangedAt = changed.At, Webhook = changed.Webhook,
         DeliveryStatus = changed.Webhook is null ? "none" : changed.Webhook == Webhook ? DeliveryStatus : "ok",
-    };
+    }).WithEmail(changed.Email);
 
     /// <summary>Replaces a clear secret by its sealed form; the webhook is otherwise the same, and so is its delivery status.</summary>
     public Subscription Apply(WebhookSecretSealed sealedSecret) =>
@@ -146,4 +150,60 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
 
     /// <summary>Applies a revocation of the feed token.</summary>
     public Subscription Apply(SubscriptionFeedRevoked revoked) => this with { FeedTokenHash = null, SealedFeedToken = null, FeedRevoked = true };
+
+    /// <summary>The email target, if the subscription has one (issue 15).</summary>
+    public EmailTarget? Email { get; init; }
+
+    /// <summary>
+    /// <c>none</c> without an email target; <c>pending</c> until the recipient confirms the address (double opt-in: nothing
+    /// but the confirmation request is mailed before); then <c>ok</c> or <c>failing</c>.
+    /// </summary>
+    public string EmailStatus { get; init; } = "none";
+
+    /// <summary>Why the last failed email delivery failed (kept after a recovery, like the webhook's).</summary>
+    public string? LastEmailError { get; init; }
+
+    /// <summary>
+    /// The email part of a create or change: a new address starts <c>pending</c> (unconfirmed) with no error; the same
+    /// address keeps its status.
+    /// Called by <see cref="Create(SubscriptionCreated)"/> and <see cref="Apply(SubscriptionChanged)"/> after their own fields.
+    /// </summary>
+    public Subscription WithEmail(EmailTarget? email) => email is null
+        ? this with { Email = null, EmailStatus = "none", LastEmailError = null }
+        : email == Email ? this
+        : this with { Email = email, EmailStatus = "pending", LastEmailError = null };
+
+    /// <summary>Whether alerts may be mailed: an address its recipient confirmed.</summary>
+    public bool MayMail => Email is not null && EmailStatus is "ok" or "failing";
+
+    /// <summary>Applies a confirmation of the address still on the subscription.</summary>
+    public Subscription Apply(EmailConfirmed confirmed) =>
+        Email?.Address == confirmed.Address && EmailStatus == "pending" ? this with { EmailStatus = "ok", LastEmailError = null } : this;
+
+    /// <summary>Applies an email dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
+    public Subscription Apply(EmailDeliveryFailed failed) => MayMail ? this with { EmailStatus = "failing", LastEmailError = failed.Error } : this with { LastEmailError = failed.Error };
+
+    /// <summary>Applies an email recovery.</summary>
+    public Subscription Apply(EmailDeliveryRecovered recovered) => MayMail ? this with { EmailStatus = "ok" } : this;
+
+    /// <summary>Removes the email target when the unsubscribed address is still the one on the subscription; the rest stays.</summary>
+    public Subscription Apply(EmailUnsubscribed unsubscribed) =>
+        Email?.Address == unsubscribed.Address ? WithEmail(null) with { ChangedAt = unsubscribed.At } : this;
 }
+
+/// <summary>Where a subscription's alerts are also mailed (issue 15): one address, checked by <see cref="Delivery.EmailTargets"/>.</summary>
+/// <param name="Address">A bare address (<c>local@domain</c>), no display name.</param>
+public sealed record EmailTarget(string Address);
+
+/// <summary>A message (an alert or a digest) could not be mailed after every retry: the dead letter, kept on the subscription.</summary>
+/// <param name="DeliveryId">The alert's or the digest's id (the message's Message-ID derives from it).</param>
+public sealed record EmailDeliveryFailed(Guid SubscriptionId, Guid DeliveryId, int Attempts, string Error, DateTimeOffset At);
+
+/// <summary>An email delivery succeeded again after failures.</summary>
+public sealed record EmailDeliveryRecovered(Guid SubscriptionId, Guid DeliveryId, DateTimeOffset At);
+
+/// <summary>The recipient confirmed the address by the link of the confirmation request (double opt-in).</summary>
+public sealed record EmailConfirmed(Guid SubscriptionId, string Address, DateTimeOffset At);
+
+/// <summary>The recipient followed the unsubscribe link: <paramref name="Address"/> gets no more mail from this subscription.</summary>
+public sealed record EmailUnsubscribed(Guid SubscriptionId, string Address, DateTimeOffset At);

@@ -11,7 +11,10 @@ using NewsMonitor.ServiceDefaults;
 namespace NewsMonitor.Alerting.Subscriptions;
 
 /// <summary>Body of <c>POST</c> and <c>PUT /api/v1/subscriptions</c>.</summary>
-public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook);
+public sealed record SubscriptionRequest(string? Name, string? Rule, string? Mode, WebhookRequest? Webhook, EmailRequest? Email = null);
+
+/// <summary>Email target of a subscription (issue 15): one bare address.</summary>
+public sealed record EmailRequest(string? Address);
 
 /// <summary>Webhook target of a subscription. Printing one never shows the secret, nor the URL's path and query.</summary>
 /// <param name="Url">The receiver's URL.</param>
@@ -28,15 +31,20 @@ public sealed record WebhookRequest(string? Url, string? Secret, string? Format 
 
 /// <summary>A subscription as the API shows it.</summary>
 /// <param name="Feed">Added in issue 15: the subscription's private Atom feed (its URL holds the token), null when revoked.</param>
+/// <param name="Email">Added in issue 15: the email target and how its deliveries go, null without one.</param>
 public sealed record SubscriptionView(Guid Id, string Tenant, string Name, string Rule, string Mode, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused, DeliveryView Delivery,
-    FeedView? Feed = null)
+    FeedView? Feed = null, EmailView? Email = null)
 {
     /// <summary>View of the read model (the webhook secret is never shown; the feed's URL only to whoever may see the subscription).</summary>
     public static SubscriptionView From(Subscription subscription, FeedTokens feeds) => new(
         subscription.Id, subscription.Tenant, subscription.Name, subscription.Rule, subscription.Mode, subscription.CreatedAt, subscription.ChangedAt, subscription.Paused,
         new DeliveryView(subscription.Webhook?.Url, subscription.DeliveryStatus, subscription.LastDeliveryError, subscription.FailedDeliveries, subscription.Webhook?.PayloadFormat),
-        FeedView.Of(subscription, feeds));
+        FeedView.Of(subscription, feeds),
+        subscription.Email is { } email ? new EmailView(email.Address, subscription.EmailStatus, subscription.LastEmailError) : null);
 }
+
+/// <summary>A subscription's email target and how its deliveries are going: status <c>ok</c> or <c>failing</c>.</summary>
+public sealed record EmailView(string Address, string Status, string? LastError);
 
 /// <summary>How a subscription's webhook deliveries are going: status <c>none</c>, <c>ok</c> or <c>failing</c>.</summary>
 /// <param name="WebhookFormat">Added in issue 15: the webhook's payload format (<c>json</c>, <c>slack</c>, <c>teams</c>), null without a webhook.</param>
@@ -79,9 +87,10 @@ public static class SubscriptionsApi
 
     private static async Task<Results<Created<SubscriptionCreatedView>, ProblemHttpResult>> CreateAsync(
         SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        FeedTokens feeds, CancellationToken cancellationToken)
+        FeedTokens feeds, IOptions<EmailOptions> email, EmailConfirmations confirmations, CancellationToken cancellationToken)
     {
         var (valid, problem) = Validate(request);
+        problem ??= CheckEmail(request, email.Value);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         var caller = Caller.From(http);
@@ -89,9 +98,10 @@ public static class SubscriptionsApi
         // The secret is sealed before it reaches the store: events, documents and any error about them hold only the sealed form.
         var webhook = valid!.Webhook is { } given ? secrets.Seal(given.Url!, given.Secret!, given.Format) : null;
         var now = clock.GetUtcNow();
-        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, now, webhook),
+        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, now, webhook, EmailOf(request)),
             feeds.Issue(id, now).Issued);
         await session.SaveChangesAsync(cancellationToken);
+        if (EmailOf(request) is { } target) await confirmations.SendAsync(session, id, valid.Name, target.Address, cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }
 
@@ -112,11 +122,12 @@ public static class SubscriptionsApi
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> UpdateAsync(
         Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
-        FeedTokens feeds, CancellationToken cancellationToken)
+        FeedTokens feeds, IOptions<EmailOptions> email, EmailConfirmations confirmations, CancellationToken cancellationToken)
     {
         var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
         if (subscription is null) return NotFound(id);
         var (valid, problem) = Validate(request);
+        problem ??= CheckEmail(request, email.Value);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
         // The same URL and secret keep the stored (sealed) webhook, so the change is no new webhook and keeps the delivery status.
@@ -124,10 +135,15 @@ public static class SubscriptionsApi
             : subscription.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!)
                 ? (current.PayloadFormat == given.Format ? current : current with { Format = given.Format })
             : secrets.Seal(given.Url!, given.Secret!, given.Format);
-        var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook);
+        var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook, EmailOf(request));
         session.Events.Append(id, changed);
         await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SubscriptionView.From(subscription.Apply(changed), feeds));
+        var after = subscription.Apply(changed);
+        // A new address, or the same one still unconfirmed (the owner asks again), gets a confirmation request.
+        if (after.Email is { } target && after.EmailStatus == "pending"
+            && await confirmations.SendAsync(session, id, after.Name, target.Address, cancellationToken) is { } error)
+            after = after.Apply(new EmailDeliveryFailed(id, Guid.Empty, 1, "The confirmation request could not be sent: " + error, clock.GetUtcNow()));
+        return TypedResults.Ok(SubscriptionView.From(after, feeds));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
@@ -178,6 +194,18 @@ public static class SubscriptionsApi
         var error = await WebhookTargets.CheckAddressAsync(new Uri(request.Webhook.Url!), options.AllowPrivateTargets, cancellationToken);
         return error is null ? null : Problems.BadRequest("Invalid subscription", error, new Dictionary<string, string[]> { ["webhook.url"] = [error] });
     }
+
+    // Issue 15: the email target, checked after the rest (the request is known to be a valid object then).
+    private static ProblemHttpResult? CheckEmail(SubscriptionRequest? request, EmailOptions options)
+    {
+        if (request?.Email is not { } email) return null;
+        var errors = new Dictionary<string, string[]>();
+        if (!options.Enabled) errors["email"] = ["Email delivery is not configured on this deployment (Alerting:Email:Host)."];
+        else if (!InputText.Refuse(errors, "email.address", email.Address, TextKind.Name) && EmailTargets.Check(email.Address) is { } error) errors["email.address"] = [error];
+        return errors.Count == 0 ? null : Problems.BadRequest("Invalid subscription", string.Join(" ", errors.Values.SelectMany(messages => messages)), errors);
+    }
+
+    private static EmailTarget? EmailOf(SubscriptionRequest? request) => request?.Email?.Address is { } address ? new EmailTarget(address.Trim()) : null;
 
     private static (ValidRequest? Request, ProblemHttpResult? Problem) Validate(SubscriptionRequest? request)
     {

@@ -1,0 +1,178 @@
+using Marten;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using NewsMonitor.Alerting.Alerts;
+using NewsMonitor.Alerting.Subscriptions;
+using NewsMonitor.Contracts;
+
+namespace NewsMonitor.Alerting.Delivery;
+
+/// <summary>
+/// Mails each alert of an immediate subscription, and each digest of an hourly or daily one, to the subscription's email
+/// address over SMTP (MailKit). Its own durable queue (<c>email-delivery</c>). Failures are retried with exponential
+/// backoff and jitter, a bounded number of times (<see cref="EmailOptions.Attempts"/>); after the last try the message
+/// is recorded as a dead letter on the subscription (<see cref="EmailDeliveryFailed"/>), whose email status becomes
+/// <c>failing</c> until a message goes through again. At-least-once: a message whose sending succeeded but whose
+/// acknowledgement was lost is sent again, with the same Message-ID (derived from the alert or digest id), so mail
+/// clients and readers can tell it is the same message.
+/// </summary>
+public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer mailer, IOptions<EmailOptions> options, IOptions<PublicLinkOptions> links,
+    EmailLinkTokens tokens, TimeProvider clock, ILogger<EmailDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
+{
+    /// <summary>Mails an alert of an immediate subscription.</summary>
+    public async Task Consume(ConsumeContext<AlertRaised> context)
+    {
+        var alert = context.Message;
+        var subscription = await DeliverableAsync(alert.SubscriptionId, context.CancellationToken);
+        // Hourly and daily subscriptions get their alerts in the period's digest instead.
+        if (subscription is null || subscription.Mode != "immediate") return;
+        var urls = await UrlsAsync([alert.ArticleId], context.CancellationToken);
+        var item = new EmailItem(alert.AlertId, alert.Title, urls.GetValueOrDefault(alert.ArticleId), alert.Matched, alert.RaisedAt);
+        await DeliverAsync(subscription, alert.AlertId, [item], null, context.CancellationToken);
+    }
+
+    /// <summary>Mails a digest of an hourly or daily subscription; an empty digest (the compiler makes none) is not mailed.</summary>
+    public async Task Consume(ConsumeContext<AlertDigestCompiled> context)
+    {
+        var digest = context.Message;
+        if (digest.Alerts.Count == 0) return;
+        var subscription = await DeliverableAsync(digest.SubscriptionId, context.CancellationToken);
+        if (subscription is null) return;
+        var listed = digest.Alerts.Take(EmailMessages.MaxItems).ToList();
+        var urls = await UrlsAsync(listed.Select(alert => alert.ArticleId).Distinct().ToList(), context.CancellationToken);
+        var items = digest.Alerts.Select(alert => new EmailItem(alert.AlertId, alert.Title, urls.GetValueOrDefault(alert.ArticleId), alert.Matched, alert.RaisedAt)).ToList();
+        await DeliverAsync(subscription, digest.DigestId, items, (digest.PeriodStart, digest.PeriodEnd), context.CancellationToken);
+    }
+
+    private async Task<Subscription?> DeliverableAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled) return null;
+        var subscription = await session.LoadAsync<Subscription>(subscriptionId, cancellationToken);
+        // Only to a confirmed address (double opt-in): a pending one gets nothing but its confirmation request.
+        return subscription is { Deleted: false, MayMail: true } ? subscription : null;
+    }
+
+    // The articles' URLs as alerting noted them (null for articles noted before issue 15 or without one).
+    private async Task<Dictionary<Guid, string?>> UrlsAsync(IReadOnlyList<Guid> articleIds, CancellationToken cancellationToken)
+    {
+        var urls = new Dictionary<Guid, string?>();
+        foreach (var id in articleIds)
+            urls[id] = (await session.Events.AggregateStreamAsync<AlertingArticle>(id, token: cancellationToken))?.Url;
+        return urls;
+    }
+
+    private async Task DeliverAsync(Subscription subscription, Guid deliveryId, IReadOnlyList<EmailItem> items, (DateTimeOffset, DateTimeOffset)? period,
+        CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var address = subscription.Email!.Address;
+        var unsubscribe = links.Value.Link("/unsubscribe/" + tokens.Issue(EmailLink.Unsubscribe, subscription.Id, address))
+                          ?? throw new InvalidOperationException("Alerting:PublicBaseUrl is not set; mail needs it for the unsubscribe link.");
+        var letter = new EmailLetter(deliveryId, subscription.Name, subscription.Mode, new MailboxAddress(settings.From.Name, settings.From.Address!),
+            MailboxAddress.Parse(address), items, period, unsubscribe, clock.GetUtcNow());
+        var attempts = 0;
+        string? error;
+        while (true)
+        {
+            attempts++;
+            // A fresh message per try: MimeKit may change a message while writing it (encodings), and the bytes stay the same.
+            (error, var retry) = await mailer.SendAsync(EmailMessages.Compose(letter), cancellationToken);
+            if (error is null)
+            {
+                if (subscription.EmailStatus == "failing") await RecordAsync(subscription.Id, new EmailDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
+                return;
+            }
+            if (!retry || attempts >= settings.Attempts) break;
+            var delay = settings.FirstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
+            logger.LogInformation("Email delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", deliveryId, attempts, error, (int)delay);
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, cancellationToken);
+        }
+        // The address is the subscriber's personal data: the log names the subscription, not the address.
+        logger.LogWarning("Email delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
+        await RecordAsync(subscription.Id, new EmailDeliveryFailed(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);
+    }
+
+    private async Task RecordAsync(Guid subscriptionId, object change, CancellationToken cancellationToken)
+    {
+        session.Events.Append(subscriptionId, change);
+        await session.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>
+/// Mails the confirmation request for a new email address (double opt-in): a subscriber can name any address, so
+/// nothing but this one message goes there until its recipient confirms. Sent once, while the API request that set the
+/// address waits; a failure is recorded on the subscription (<see cref="EmailDeliveryFailed"/> with an empty delivery
+/// id, shown as <c>lastError</c> while the address stays <c>pending</c>), and setting the address again sends it again.
+/// </summary>
+public sealed class EmailConfirmations(SmtpMailer mailer, IOptions<EmailOptions> options, IOptions<PublicLinkOptions> links, EmailLinkTokens tokens,
+    TimeProvider clock, ILogger<EmailConfirmations> logger)
+{
+    /// <summary>Sends the request for <paramref name="address"/> on <paramref name="subscription"/>; returns the error, or null.</summary>
+    public async Task<string?> SendAsync(IDocumentSession session, Guid subscription, string name, string address, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var confirm = links.Value.Link("/email/confirm/" + tokens.Issue(EmailLink.Confirm, subscription, address))
+                      ?? throw new InvalidOperationException("Alerting:PublicBaseUrl is not set; mail needs it for its links.");
+        var message = EmailMessages.Confirmation(new MailboxAddress(settings.From.Name, settings.From.Address!), MailboxAddress.Parse(address), name, confirm, clock.GetUtcNow());
+        var (error, _) = await mailer.SendAsync(message, cancellationToken);
+        if (error is null) return null;
+        logger.LogWarning("The email confirmation request for subscription {SubscriptionId} could not be sent: {Error}", subscription, error);
+        session.Events.Append(subscription, new EmailDeliveryFailed(subscription, Guid.Empty, 1, "The confirmation request could not be sent: " + error, clock.GetUtcNow()));
+        await session.SaveChangesAsync(cancellationToken);
+        return error;
+    }
+}
+
+/// <summary>Its own queue with bounded concurrency: a slow or failing SMTP server holds at most this many delivery slots.</summary>
+public sealed class EmailDeliveryConsumerDefinition : ConsumerDefinition<EmailDeliveryConsumer>
+{
+    /// <summary>Sets the concurrency limit.</summary>
+    public EmailDeliveryConsumerDefinition() => ConcurrentMessageLimit = 8;
+}
+
+/// <summary>Sends one message over SMTP with MailKit, with the deployment's settings; one connection per message.</summary>
+public sealed class SmtpMailer(IOptions<EmailOptions> options)
+{
+    /// <summary>
+    /// Sends <paramref name="message"/>; returns the error (null on success) and whether another try may help: a
+    /// permanent refusal (an SMTP 5xx reply, a failed login) does not change in seconds; a connection problem or a
+    /// 4xx reply may. The error never carries the password (MailKit's messages do not contain it, and no protocol log is kept).
+    /// </summary>
+    public async Task<(string? Error, bool Retry)> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        using var client = new SmtpClient { Timeout = settings.TimeoutSeconds * 1_000 };
+        try
+        {
+            var security = settings.Security.Trim().ToLowerInvariant() switch
+            {
+                "none" => SecureSocketOptions.None,
+                "tls" => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.StartTls,
+            };
+            await client.ConnectAsync(settings.Host!, settings.Port, security, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.Username)) await client.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
+            await client.SendAsync(message, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return (null, true);
+        }
+        catch (SmtpCommandException exception)
+        {
+            return ($"SMTP {(int)exception.StatusCode} {exception.Message}", (int)exception.StatusCode < 500);
+        }
+        catch (AuthenticationException exception)
+        {
+            return ($"SMTP authentication failed: {exception.Message}", false);
+        }
+        catch (Exception exception) when (exception is SmtpProtocolException or ServiceNotConnectedException or IOException or System.Net.Sockets.SocketException
+                                              or SslHandshakeException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return ($"SMTP connection to {settings.Host}:{settings.Port} failed: {exception.Message}", true);
+        }
+    }
+}

@@ -95,6 +95,12 @@ public sealed class MessageProbe : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 
+    /// <summary>
+    /// Publishes <paramref name="message"/> under the AMQP message id <paramref name="messageId"/>, as a relay does (the
+    /// source event's id): publishing it twice is a redelivery of one event.
+    /// </summary>
+    public Task PublishAsync<T>(T message, Guid messageId) where T : class => _bus.Publish(message, context => context.MessageId = messageId);
+
     /// <summary>The W3C trace id the message was consumed under, when tracing was on for it.</summary>
     public string? TraceOf(object message) => _traces.GetValueOrDefault(message);
 

@@ -1,0 +1,35 @@
+using JasperFx.Events;
+using Marten;
+using NewsMonitor.ServiceDefaults;
+
+namespace NewsMonitor.Events.Feed;
+
+/// <summary>Settings of the event feed (configuration section <c>Events</c>).</summary>
+public sealed class EventFeedOptions
+{
+    /// <summary>A stream with nothing to send for this long sends <c>event: heartbeat</c> (api.md: 15 s).</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often a live stream re-reads the store when no commit signal woke it.</summary>
+    public TimeSpan Poll { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>Registers the event feed: event store (schema <c>events</c>), the consumer of every integration event, the stream signal.</summary>
+public static class EventFeedModule
+{
+    /// <summary>Adds everything the event feed needs.</summary>
+    public static WebApplicationBuilder AddEventFeed(this WebApplicationBuilder builder)
+    {
+        builder.Services.Configure<EventFeedOptions>(builder.Configuration.GetSection("Events"));
+        builder.AddEventStore("events", options =>
+            {
+                // Rich appends check that a started stream is new: that check is what turns a redelivery into a no-op.
+                options.Events.AppendMode = EventAppendMode.Rich;
+                foreach (var type in FeedTypes.All) options.Events.AddEventType(type.Contract);
+            })
+            .AddSubscriptionWithServices<FeedSignalSubscription>(ServiceLifetime.Singleton);
+        builder.AddMessaging("events", bus => bus.AddConsumer<FeedRecorder>());
+        builder.Services.AddSingleton<FeedSignal>();
+        return builder;
+    }
+}

@@ -32,5 +32,8 @@ public static class PublicRoutes
         // and its errors describe the deployment's intake.
         ("/api/v1/sources", ["GET", "POST"], "Sources", Access.Operators),
         ("/api/v1/sources/{**rest}", ["GET", "PUT", "DELETE", "POST"], "Sources", Access.Operators),
+        // The integrators' event feed (pages and SSE); the events service itself keeps alert and digest events to operators.
+        ("/api/v1/events", Reads, "Events", Access.Integrators),
+        ("/api/v1/events/{**rest}", Reads, "Events", Access.Integrators),
     ];
 }

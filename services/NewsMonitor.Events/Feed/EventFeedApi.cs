@@ -50,7 +50,7 @@ public static class EventFeedApi
         var cursor = string.IsNullOrEmpty(lastEventId) ? after : lastEventId;
         if (!FeedTypes.TryParsePosition(cursor, out var position)) return Problems.BadRequest("Invalid cursor", "Last-Event-ID and after must be a position: an event's id in this stream.");
         if (Select(http, types, out var problem) is not { } selected) return problem!;
-        return TypedResults.ServerSentEvents(Events(store, signal, options.Value, position, selected, cancellationToken));
+        return TypedResults.ServerSentEvents(Events(http, store, signal, options.Value, position, selected, cancellationToken));
     }
 
     private static IReadOnlyList<FeedType>? Select(HttpContext http, string? types, out ProblemHttpResult? problem)
@@ -60,9 +60,12 @@ public static class EventFeedApi
         return selected;
     }
 
-    private static async IAsyncEnumerable<SseItem<JsonElement?>> Events(IDocumentStore store, FeedSignal signal, EventFeedOptions options, long position,
+    private static async IAsyncEnumerable<SseItem<JsonElement?>> Events(HttpContext http, IDocumentStore store, FeedSignal signal, EventFeedOptions options, long position,
         IReadOnlyList<FeedType> types, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The status and headers go out now, not with the first event: a client opening the stream at the head would
+        // otherwise wait for the first event or heartbeat to learn that it is connected.
+        await http.Response.Body.FlushAsync(cancellationToken);
         var quietSince = DateTimeOffset.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
         {

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using NewsMonitor.Contracts;
+using NewsMonitor.Events.Feed;
 using NewsMonitor.Testing;
+using Npgsql;
 
 namespace NewsMonitor.Events.Tests;
 
@@ -142,7 +145,7 @@ public sealed class EventFeedTests(EventFeedFixture fixture) : IClassFixture<Eve
     }
 
     [Fact]
-    public async Task A_caught_up_page_moves_the_cursor_to_the_high_water_mark()
+    public async Task A_caught_up_page_moves_the_cursor_to_the_head_of_the_log()
     {
         var id = Guid.NewGuid();
         await fixture.Probe.PublishAsync(ReceivedOf(Guid.NewGuid()), id);
@@ -170,6 +173,73 @@ public sealed class EventFeedTests(EventFeedFixture fixture) : IClassFixture<Eve
         Assert.All(onlyClassified, item => Assert.Equal(Classified, item.GetProperty("type").GetString()));
         Assert.Contains(onlyClassified, item => item.GetProperty("id").GetString() == classified.ToString());
         Assert.DoesNotContain(onlyClassified, item => item.GetProperty("id").GetString() == received.ToString());
+    }
+
+    [Fact]
+    public async Task Readers_polling_during_concurrent_writes_see_every_event_once()
+    {
+        // Eight writers at once, as the consumer's concurrent deliveries (and other replicas) write: positions are taken
+        // under the log's lock in commit order, so a reader that pages while they write never steps over one.
+        var store = fixture.Service.Services.GetRequiredService<Marten.IDocumentStore>();
+        var start = (await PageAsync($"?limit=1000&types={AlertType}")).GetProperty("next").GetString()!;
+        var articleId = Guid.NewGuid();
+        var ids = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList()).ToList();
+        var writers = ids.Select(batch => Task.Run(async () =>
+        {
+            foreach (var id in batch)
+            {
+                await using var session = store.LightweightSession();
+                await FeedLog.AppendAsync(session, [(id, new ArticleAlertsEvaluated(articleId, 0, DateTimeOffset.UtcNow))], Token);
+            }
+        })).ToList();
+
+        var seen = new List<string>();
+        var after = start;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (seen.Count < 320 && DateTime.UtcNow < deadline)
+        {
+            var page = await PageAsync($"?after={after}&limit=7&types=org.newsmonitor.article.alerts-evaluated");
+            seen.AddRange(page.GetProperty("items").EnumerateArray()
+                .Where(item => item.GetProperty("subject").GetString() == articleId.ToString())
+                .Select(item => item.GetProperty("id").GetString()!));
+            after = page.GetProperty("next").GetString()!;
+        }
+        await Task.WhenAll(writers);
+
+        Assert.Equal(ids.SelectMany(batch => batch).Select(id => id.ToString()).Order(), seen.Order());
+    }
+
+    [Fact]
+    public async Task A_write_waits_for_the_log_lock_so_no_position_is_taken_while_another_write_is_open()
+    {
+        var store = fixture.Service.Services.GetRequiredService<Marten.IDocumentStore>();
+        var id = Guid.NewGuid();
+        // An open write, as a slow transaction of another consumer would hold it.
+        await using var holder = new NpgsqlConnection(TestInfrastructure.Postgres);
+        await holder.OpenAsync(Token);
+        await using var open = await holder.BeginTransactionAsync(Token);
+        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", holder, open))
+        {
+            take.Parameters.AddWithValue("class", FeedLog.LockClass);
+            take.Parameters.AddWithValue("schema", fixture.Schema);
+            await take.ExecuteNonQueryAsync(Token);
+        }
+        var highest = await EventStoreProbe.HighestSequenceAsync(fixture.Schema);
+
+        var write = Task.Run(async () =>
+        {
+            await using var session = store.LightweightSession();
+            await FeedLog.AppendAsync(session, [(id, ReceivedOf(Guid.NewGuid()))], Token);
+        }, Token);
+        await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
+            $"select count(*) from pg_locks where locktype = 'advisory' and classid = {FeedLog.LockClass} and objsubid = 2 and not granted") > 0,
+            "the write to wait for the log's lock");
+
+        Assert.False(write.IsCompleted);
+        Assert.Equal(highest, await EventStoreProbe.HighestSequenceAsync(fixture.Schema));
+        await open.CommitAsync(Token);
+        await write;
+        Assert.Single(await WaitForIdsAsync([id]));
     }
 
     [Theory]

@@ -99,7 +99,7 @@ public static class EventFeedApi
             }
             catch (TimeoutException)
             {
-                // Nothing was signalled on this node: read again anyway (another replica may run the signal).
+                // Nothing was signalled on this node: read again anyway (another replica's consumer may have written).
             }
             catch (OperationCanceledException)
             {

@@ -23,11 +23,12 @@ public static class EventFeedModule
         builder.Services.Configure<EventFeedOptions>(builder.Configuration.GetSection("Events"));
         builder.AddEventStore("events", options =>
             {
-                // Rich appends check that a started stream is new: that check is what turns a redelivery into a no-op.
-                options.Events.AppendMode = EventAppendMode.Rich;
+                // Quick appends take each event's sequence number inside the insert, in the writing transaction and so
+                // under FeedLog's lock (Rich appends reserve the numbers in a query of their own first). Starting a
+                // stream still inserts its row, so a redelivery collides.
+                options.Events.AppendMode = EventAppendMode.Quick;
                 foreach (var type in FeedTypes.All) options.Events.AddEventType(type.Contract);
-            })
-            .AddSubscriptionWithServices<FeedSignalSubscription>(ServiceLifetime.Singleton);
+            });
         builder.AddMessaging("events", bus => bus.AddConsumer<FeedRecorder>());
         builder.Services.AddSingleton<FeedSignal>();
         return builder;

@@ -19,34 +19,25 @@ public sealed record EventPageView(IReadOnlyList<JsonElement> Items, string Next
 public static class FeedReader
 {
     /// <summary>
-    /// Up to <paramref name="limit"/> events of <paramref name="types"/> after <paramref name="after"/>. Sequences are
-    /// taken when a transaction inserts, not when it commits, so a lower one can become visible after a higher one;
-    /// reading only up to the high-water mark (below which no transaction is still open) means a cursor never steps
-    /// over an event that commits late. A short page moves the cursor to the mark itself, so a filtered reader does not
+    /// Up to <paramref name="limit"/> events of <paramref name="types"/> after <paramref name="after"/>, read up to the
+    /// log's head as it was before the read (<see cref="FeedLog.HeadAsync"/>: positions are handed out in commit order,
+    /// so nothing can still appear below it). A short page moves the cursor to that head, so a filtered reader does not
     /// scan the same skipped events again.
     /// </summary>
     public static async Task<FeedPage> ReadAsync(IQuerySession session, long after, IReadOnlyList<FeedType> types, int limit, CancellationToken cancellationToken)
     {
-        var highWater = await HighWaterMarkAsync(session, cancellationToken);
-        if (highWater <= after) return new FeedPage([], after);
-        if (types.Count == 0) return new FeedPage([], highWater);
+        var head = await FeedLog.HeadAsync(session, cancellationToken);
+        if (head <= after) return new FeedPage([], after);
+        if (types.Count == 0) return new FeedPage([], head);
         var contracts = types.Select(type => type.Contract).ToArray();
         var events = await session.Events.QueryAllRawEvents()
-            .Where(stored => stored.Sequence > after && stored.Sequence <= highWater && stored.EventTypesAre(contracts))
+            .Where(stored => stored.Sequence > after && stored.Sequence <= head && stored.EventTypesAre(contracts))
             .OrderBy(stored => stored.Sequence)
             .Take(limit)
             .ToListAsync(cancellationToken);
         var items = events.Select(ToItem).ToList();
-        var next = items.Count == limit ? items[^1].Position : highWater;
+        var next = items.Count == limit ? items[^1].Position : head;
         return new FeedPage(items, next);
-    }
-
-    /// <summary>The highest position below which every transaction has committed or rolled back (0 before the first event).</summary>
-    public static async Task<long> HighWaterMarkAsync(IQuerySession session, CancellationToken cancellationToken)
-    {
-        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
-        return (await session.QueryAsync<long>(
-            $"select coalesce(max(last_seq_id), 0) from {schema}.mt_event_progression where name = 'HighWaterMark'", cancellationToken))[0];
     }
 
     /// <summary>The page as the API answers it.</summary>

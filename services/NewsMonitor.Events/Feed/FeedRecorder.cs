@@ -10,9 +10,9 @@ namespace NewsMonitor.Events.Feed;
 /// Records every integration event in this service's event store, whose global sequence is the feed's one durable
 /// order. Each message becomes a stream of its own, keyed by the AMQP message id (which the relays set to the source
 /// event's id): a redelivery or a relay's republish after a crash starts a stream that exists, the save fails, and the
-/// event is not recorded twice.
+/// event is not recorded twice. Writes go through <see cref="FeedLog"/>, which keeps positions in commit order.
 /// </summary>
-public sealed class FeedRecorder(IDocumentSession session, ILogger<FeedRecorder> logger) :
+public sealed class FeedRecorder(IDocumentSession session, FeedSignal signal, ILogger<FeedRecorder> logger) :
     IConsumer<ArticleReceived>, IConsumer<ArticleClassified>, IConsumer<EntitiesExtracted>,
     IConsumer<ArticleAlertsEvaluated>, IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
 {
@@ -38,11 +38,11 @@ public sealed class FeedRecorder(IDocumentSession session, ILogger<FeedRecorder>
     {
         // MassTransit gives every message an id; one without would have no stable id to deduplicate on.
         var id = context.MessageId ?? throw new InvalidOperationException($"A {message.GetType().Name} arrived without a message id.");
-        session.Events.StartStream(id, message);
         session.KeepTraceContext();
         try
         {
-            await session.SaveChangesAsync(context.CancellationToken);
+            await FeedLog.AppendAsync(session, [(id, message)], context.CancellationToken);
+            signal.Raise();
         }
         catch (Exception exception) when (IsDuplicate(exception))
         {

@@ -16,7 +16,8 @@ namespace NewsMonitor.Benchmarks;
 /// `events-catchup --events 20000 --page 1000`: the events service hosted in this process on the test PostgreSQL (its
 /// own schema) and RabbitMQ (its own virtual host); its log filled with N integration events (the four article kinds in
 /// turn, the sample articles' text as ArticleReceived bodies), written as its consumer writes them (FeedLog: one stream
-/// per message id, under the log's lock) in batches of 500; then the whole log read from position 0 through <c>GET /api/v1/events</c> in pages (in-process HTTP: routing,
+/// per message id, under the log's lock) in batches of 500, and 2,000 more one per transaction from 8 concurrent writers
+/// (the consumer's pattern; its rate is printed); then the whole log read from position 0 through <c>GET /api/v1/events</c> in pages (in-process HTTP: routing,
 /// authorization, the high-water mark query, the page query, CloudEvents JSON, no socket), beside a raw read of the same
 /// rows with Npgsql (<c>select ... from mt_events order by seq_id</c>, data read as text) in the same run.
 /// </summary>
@@ -43,6 +44,20 @@ public static class EventFeedCatchUp
                 await FeedLog.AppendAsync(session, batch, CancellationToken.None);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} events written in {watch.Elapsed.TotalSeconds:F1} s"));
+            // The consumer's own write pattern: one event per transaction, eight deliveries at once, all behind the log's lock.
+            const int single = 2_000;
+            watch.Restart();
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+            {
+                for (var i = writer; i < single; i += 8)
+                {
+                    await using var session = store.LightweightSession();
+                    await FeedLog.AppendAsync(session, [(Guid.NewGuid(), EventOf(i + 1, samples[0]))], CancellationToken.None);
+                }
+            })));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{single:N0} single-event writes from 8 concurrent writers in {watch.Elapsed.TotalSeconds:F1} s = {single / watch.Elapsed.TotalSeconds:N0} events/s"));
+            count += single;
             var bytes = await TestInfrastructure.ScalarAsync<long>($"select sum(length(data::text)) from \"{schema}\".mt_events");
 
             // Warm-up (JIT, connection pool) on one page of each, then the measured reads.

@@ -242,6 +242,21 @@ public sealed class EventFeedTests(EventFeedFixture fixture) : IClassFixture<Eve
         Assert.Single(await WaitForIdsAsync([id]));
     }
 
+    [Fact]
+    public async Task An_append_skips_ids_already_in_the_log_or_repeated_in_its_batch()
+    {
+        var store = fixture.Service.Services.GetRequiredService<Marten.IDocumentStore>();
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var message = new ArticleAlertsEvaluated(Guid.NewGuid(), 0, DateTimeOffset.UtcNow);
+
+        await using (var session = store.LightweightSession())
+            Assert.Equal(2, await FeedLog.AppendAsync(session, [(first, message), (first, message), (second, message)], Token));
+        await using (var session = store.LightweightSession())
+            Assert.Equal(1, await FeedLog.AppendAsync(session, [(second, message), (third, message), (first, message)], Token));
+
+        foreach (var id in new[] { first, second, third }) Assert.Equal(1, await EventStoreProbe.CountAsync(fixture.Schema, id));
+    }
+
     [Theory]
     [InlineData("?after=abc", "Invalid cursor")]
     [InlineData("?after=-1", "Invalid cursor")]

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using MassTransit;
 using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Events.Feed;
@@ -29,7 +30,14 @@ public static class EventFeedModule
                 options.Events.AppendMode = EventAppendMode.Quick;
                 foreach (var type in FeedTypes.All) options.Events.AddEventType(type.Contract);
             });
-        builder.AddMessaging("events", bus => bus.AddConsumer<FeedRecorder>());
+        builder.AddMessaging("events", bus => bus
+            .AddConsumer<FeedRecorder>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
+                // Up to 100 deliveries per transaction, waiting at most 20 ms for a batch to fill; two batches in flight,
+                // so one fills while the other waits for the log's lock.
+                .SetMessageLimit(100)
+                .SetTimeLimit(TimeSpan.FromMilliseconds(20))
+                .SetConcurrencyLimit(2)))
+            .Endpoint(endpoint => endpoint.PrefetchCount = 200));
         builder.Services.AddSingleton<FeedSignal>();
         return builder;
     }

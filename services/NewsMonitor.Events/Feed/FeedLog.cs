@@ -18,20 +18,30 @@ public static class FeedLog
 
     /// <summary>
     /// Appends <paramref name="events"/> (message id, integration event), each as a new stream named by its message id,
-    /// in one transaction under the log's lock. A message id already in the log makes the save throw
-    /// (<see cref="FeedRecorder.IsDuplicate"/>) and nothing of the batch is stored.
+    /// in one transaction under the log's lock. Message ids already in the log (redeliveries), or repeated in the batch,
+    /// are skipped: under the lock no other writer can add one meanwhile. Returns how many events were appended.
     /// </summary>
-    public static async Task AppendAsync(IDocumentSession session, IReadOnlyList<(Guid Id, object Message)> events, CancellationToken cancellationToken)
+    public static async Task<int> AppendAsync(IDocumentSession session, IReadOnlyList<(Guid Id, object Message)> events, CancellationToken cancellationToken)
     {
+        var schema = session.DocumentStore.Options.Events.DatabaseSchemaName;
         await session.BeginTransactionAsync(cancellationToken);
         await using (var command = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", (NpgsqlConnection)session.Connection!))
         {
             command.Parameters.AddWithValue("class", LockClass);
-            command.Parameters.AddWithValue("schema", session.DocumentStore.Options.Events.DatabaseSchemaName);
+            command.Parameters.AddWithValue("schema", schema);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        foreach (var (id, message) in events) session.Events.StartStream(id, message);
+        var ids = events.Select(entry => entry.Id).Distinct().ToArray();
+        var stored = new HashSet<Guid>(await session.QueryAsync<Guid>($"select id from {schema}.mt_streams where id = any(?)", cancellationToken, ids));
+        var appended = 0;
+        foreach (var (id, message) in events)
+        {
+            if (!stored.Add(id)) continue;
+            session.Events.StartStream(id, message);
+            appended++;
+        }
         await session.SaveChangesAsync(cancellationToken);
+        return appended;
     }
 
     /// <summary>The highest position in the log (0 when empty): every position up to it is committed or never will be.</summary>

@@ -17,7 +17,8 @@ namespace NewsMonitor.Benchmarks;
 /// own schema) and RabbitMQ (its own virtual host); its log filled with N integration events (the four article kinds in
 /// turn, the sample articles' text as ArticleReceived bodies), written as its consumer writes them (FeedLog: one stream
 /// per message id, under the log's lock) in batches of 500, and 2,000 more one per transaction from 8 concurrent writers
-/// (the consumer's pattern; its rate is printed); then the whole log read from position 0 through <c>GET /api/v1/events</c> in pages (in-process HTTP: routing,
+/// (its rate is printed), and 4,000 small ones published on RabbitMQ and taken by the service's batch consumer (the
+/// whole intake; its rate is printed); then the whole log read from position 0 through <c>GET /api/v1/events</c> in pages (in-process HTTP: routing,
 /// authorization, the high-water mark query, the page query, CloudEvents JSON, no socket), beside a raw read of the same
 /// rows with Npgsql (<c>select ... from mt_events order by seq_id</c>, data read as text) in the same run.
 /// </summary>
@@ -44,7 +45,7 @@ public static class EventFeedCatchUp
                 await FeedLog.AppendAsync(session, batch, CancellationToken.None);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} events written in {watch.Elapsed.TotalSeconds:F1} s"));
-            // The consumer's own write pattern: one event per transaction, eight deliveries at once, all behind the log's lock.
+            // One event per transaction, eight writers at once, all behind the log's lock: the cost of a transaction.
             const int single = 2_000;
             watch.Restart();
             await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
@@ -58,6 +59,22 @@ public static class EventFeedCatchUp
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{single:N0} single-event writes from 8 concurrent writers in {watch.Elapsed.TotalSeconds:F1} s = {single / watch.Elapsed.TotalSeconds:N0} events/s"));
             count += single;
+            // The whole intake: published on RabbitMQ as the relays publish, consumed in batches, written under the lock.
+            const int published = 4_000;
+            await using (var probe = await MessageProbe.StartAsync(virtualHost))
+            {
+                var before = await TestInfrastructure.ScalarAsync<long>($"select count(*) from \"{schema}\".mt_events");
+                watch.Restart();
+                // 100 publishes in flight at a time, so the publisher is not what limits the rate.
+                for (var start = 0; start < published; start += 100)
+                    await Task.WhenAll(Enumerable.Range(start, 100).Select(_ => probe.PublishAsync(new ArticleClassified(Guid.NewGuid(), [new TopicScore("politics", 0.8)], "lexicon-3", DateTimeOffset.UtcNow), Guid.NewGuid())));
+                var publishTime = watch.Elapsed;
+                await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>($"select count(*) from \"{schema}\".mt_events") >= before + published,
+                    "every published event in the log", TimeSpan.FromMinutes(5));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{published:N0} events published on AMQP in {publishTime.TotalSeconds:F1} s, all in the log after {watch.Elapsed.TotalSeconds:F1} s = {published / watch.Elapsed.TotalSeconds:N0} events/s through the consumer"));
+            }
+            count += published;
             var bytes = await TestInfrastructure.ScalarAsync<long>($"select sum(length(data::text)) from \"{schema}\".mt_events");
 
             // Warm-up (JIT, connection pool) on one page of each, then the measured reads.

@@ -35,9 +35,9 @@ NM_GATEWAY_PORT=${NEWSMONITOR_GATEWAY_PORT:-8080}
 NM_CONFIGURATION=${NEWSMONITOR_CONFIGURATION:-Release}
 
 # name:port of every service; the gateway comes last so it starts after what it routes to.
-# The five services take five consecutive ports from NEWSMONITOR_SERVICE_PORT (8081 unless set), so a second checkout can run beside.
+# The six services take six consecutive ports from NEWSMONITOR_SERVICE_PORT (8081 unless set), so a second checkout can run beside.
 NM_SERVICE_PORT=${NEWSMONITOR_SERVICE_PORT:-8081}
-NM_SERVICES=(ingestion:$NM_SERVICE_PORT classification:$((NM_SERVICE_PORT + 1)) entities:$((NM_SERVICE_PORT + 2)) alerting:$((NM_SERVICE_PORT + 3)) sources:$((NM_SERVICE_PORT + 4)) gateway:$NM_GATEWAY_PORT)
+NM_SERVICES=(ingestion:$NM_SERVICE_PORT classification:$((NM_SERVICE_PORT + 1)) entities:$((NM_SERVICE_PORT + 2)) alerting:$((NM_SERVICE_PORT + 3)) sources:$((NM_SERVICE_PORT + 4)) events:$((NM_SERVICE_PORT + 5)) gateway:$NM_GATEWAY_PORT)
 
 nm_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 nm_pg_connection() { echo "Host=127.0.0.1;Port=$NM_PG_PORT;Database=${1:-$NM_PG_DB};Username=$NM_PG_USER;Password=$NM_PG_PASSWORD"; }

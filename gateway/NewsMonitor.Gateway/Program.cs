@@ -35,6 +35,7 @@ app.MapScalarApiReference("/docs", options =>
     options.AddDocument("entities", "Entities");
     options.AddDocument("alerting", "Alerting (subscriptions, alerts)");
     options.AddDocument("sources", "Sources (feeds, sitemaps)");
+    options.AddDocument("events", "Events (CloudEvents feed for integrators)");
     options.AddDocument("v1", "Gateway (keys)");
 }).AllowAnonymous();
 app.MapReverseProxy();

@@ -126,6 +126,10 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
             new("POST", $"/api/v1/sources/{source}/resume", null, Through, 403, 403, 403),
             new("POST", $"/api/v1/sources/{source}/poll", null, Through, 403, 403, 403),
             new("DELETE", $"/api/v1/sources/{source}", null, Through, 403, 403, 403),
+            new("GET", "/api/v1/events?limit=5", null, 200, 200, 403, 403),
+            new("GET", "/api/v1/events/stream", null, 200, 200, 403, 403),
+            // Alert events carry subscribers' tenants: the feed keeps them from integrators.
+            new("GET", "/api/v1/events?types=org.newsmonitor.alert.raised", null, 200, 403, 403, 403),
         ];
 
         var mismatches = new List<string>();
@@ -168,6 +172,7 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
     [InlineData("Entities", "/api/v1/entities/trending")]
     [InlineData("Alerting", "/api/v1/alerts")]
     [InlineData("Sources", "/api/v1/sources")]
+    [InlineData("Events", "/api/v1/events")]
     public async Task Services_refuse_requests_that_bypass_the_gateway_even_with_identity_headers(string service, string path)
     {
         using var client = new HttpClient { BaseAddress = system.ServiceAddress(service) };
@@ -187,6 +192,7 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
     [InlineData("entities", "/api/v1/entities/trending")]
     [InlineData("alerting", "/api/v1/subscriptions")]
     [InlineData("sources", "/api/v1/sources")]
+    [InlineData("events", "/api/v1/events")]
     [InlineData("v1", "/api/v1/keys")]
     public async Task Every_service_publishes_its_openapi_document_through_the_gateway(string document, string path)
     {
@@ -199,6 +205,6 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
     public async Task The_api_reference_at_docs_lists_every_document()
     {
         var page = await system.Anonymous.GetStringAsync("/docs", Cancel);
-        foreach (var document in new[] { "ingestion", "classification", "entities", "alerting", "sources" }) Assert.Contains($"\"url\":\"openapi/{document}.json\"", page, StringComparison.Ordinal);
+        foreach (var document in new[] { "ingestion", "classification", "entities", "alerting", "sources", "events" }) Assert.Contains($"\"url\":\"openapi/{document}.json\"", page, StringComparison.Ordinal);
     }
 }

@@ -183,7 +183,7 @@ public sealed class DoorWalkTests(RunningSystem system)
             ("two credentials", [(GatewayCredential.Header, "a-guess"), (GatewayCredential.Header, RunningSystem.InternalKey), (Caller.RoleHeader, "operator"), (Caller.TenantHeader, "default")]),
         ];
         var cells = Cells().Where(cell => cell.Service != "Gateway").ToList();
-        foreach (var service in new[] { "Ingestion", "Classification", "Entities", "Alerting", "Sources" })
+        foreach (var service in new[] { "Ingestion", "Classification", "Entities", "Alerting", "Sources", "Events" })
         {
             var address = system.ServiceAddress(service);
             var paths = cells.Where(cell => cell.Service == service).Append(new Cell("GET", "/internal/projections", Access.Operators, service));

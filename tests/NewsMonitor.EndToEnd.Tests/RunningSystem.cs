@@ -8,7 +8,7 @@ using NewsMonitor.Testing;
 namespace NewsMonitor.EndToEnd.Tests;
 
 /// <summary>
-/// The whole system as separate processes, the way deploy/local/up runs it: five services and the gateway on
+/// The whole system as separate processes, the way deploy/local/up runs it: six services and the gateway on
 /// free loopback ports, real PostgreSQL (a schema per service for this run) and RabbitMQ (a fresh virtual host).
 /// </summary>
 public sealed class RunningSystem : IAsyncLifetime
@@ -17,7 +17,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public const string InternalKey = "e2e-internal-credential-0123456789";
 
-    private static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting", "Sources"];
+    private static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting", "Sources", "Events"];
     private readonly string _prefix = TestInfrastructure.UniqueName("e2e");
     private readonly List<Process> _processes = [];
     private readonly Dictionary<string, int> _ports = [];
@@ -41,6 +41,9 @@ public sealed class RunningSystem : IAsyncLifetime
 
     /// <summary>Where a service listens (on loopback), to show it refuses requests that bypass the gateway.</summary>
     public Uri ServiceAddress(string service) => new($"http://127.0.0.1:{_ports[service]}");
+
+    /// <summary>The RabbitMQ virtual host of this run (its account is <see cref="TestInfrastructure.RabbitUserOf"/>).</summary>
+    public string VirtualHost => _prefix;
 
     /// <summary>Schema of one service in this run.</summary>
     public string SchemaOf(string service) => $"{_prefix}_{service.ToLowerInvariant()}";

@@ -30,7 +30,7 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        foreach (var name in new[] { "Ingestion", "Classification", "Entities", "Alerting", "Sources" }) Services.Add(await EchoService.StartAsync(name));
+        foreach (var name in new[] { "Ingestion", "Classification", "Entities", "Alerting", "Sources", "Events" }) Services.Add(await EchoService.StartAsync(name));
         Gateway = CreateGateway(Addresses, logs: Logs);
         Client = Gateway.CreateClient();
     }
@@ -92,6 +92,8 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
     [InlineData("DELETE", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11", "Sources")]
     [InlineData("POST", "/api/v1/sources/6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11/poll", "Sources")]
     [InlineData("POST", "/api/v1/sources/opml", "Sources")]
+    [InlineData("GET", "/api/v1/events?after=0&limit=10", "Events")]
+    [InlineData("GET", "/api/v1/events/stream?types=org.newsmonitor.article.received", "Events")]
     public async Task Each_public_path_reaches_its_service(string method, string path, string service)
     {
         var (status, body, _) = await SendAsync(new HttpMethod(method), path, GatewayFixture.OperatorKey);
@@ -178,7 +180,7 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         var (status, body, _) = await SendAsync(HttpMethod.Get, "/health", key: null);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
-        Assert.Equal(["alerting", "classification", "entities", "ingestion", "sources"], body.GetProperty("services").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["alerting", "classification", "entities", "events", "ingestion", "sources"], body.GetProperty("services").EnumerateObject().Select(p => p.Name).Order());
     }
 
     [Fact]

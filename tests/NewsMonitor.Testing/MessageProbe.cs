@@ -15,6 +15,7 @@ public sealed class MessageProbe : IAsyncDisposable
     private readonly IBusControl _bus;
     private readonly ConcurrentDictionary<Type, ConcurrentQueue<object>> _received = new();
     private readonly ConcurrentDictionary<object, string> _traces = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<object, Guid> _messageIds = new(ReferenceEqualityComparer.Instance);
 
     private MessageProbe(IBusControl bus) => _bus = bus;
 
@@ -37,7 +38,7 @@ public sealed class MessageProbe : IAsyncDisposable
                 foreach (var type in listenTo.Append(typeof(ProbeMarker)))
                 {
                     typeof(MessageProbe).GetMethod(nameof(Listen), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                        .MakeGenericMethod(type).Invoke(null, [endpoint, (Action<Type, object>)((t, m) => probe!.Record(t, m))]);
+                        .MakeGenericMethod(type).Invoke(null, [endpoint, (Action<Type, object, Guid?>)((t, m, id) => probe!.Record(t, m, id))]);
                 }
             });
         });
@@ -95,19 +96,29 @@ public sealed class MessageProbe : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _bus.StopAsync();
 
+    /// <summary>
+    /// Publishes <paramref name="message"/> under the AMQP message id <paramref name="messageId"/>, as a relay does (the
+    /// source event's id): publishing it twice is a redelivery of one event.
+    /// </summary>
+    public Task PublishAsync<T>(T message, Guid messageId) where T : class => _bus.Publish(message, context => context.MessageId = messageId);
+
+    /// <summary>The AMQP message id the message arrived with (the relays set it to the source event's id).</summary>
+    public Guid? MessageIdOf(object message) => _messageIds.TryGetValue(message, out var id) ? id : null;
+
     /// <summary>The W3C trace id the message was consumed under, when tracing was on for it.</summary>
     public string? TraceOf(object message) => _traces.GetValueOrDefault(message);
 
-    private void Record(Type type, object message)
+    private void Record(Type type, object message, Guid? messageId)
     {
         if (Activity.Current is { } activity) _traces[message] = activity.TraceId.ToHexString();
+        if (messageId is { } id) _messageIds[message] = id;
         _received.GetOrAdd(type, _ => new ConcurrentQueue<object>()).Enqueue(message);
     }
 
-    private static void Listen<T>(IRabbitMqReceiveEndpointConfigurator endpoint, Action<Type, object> record) where T : class =>
+    private static void Listen<T>(IRabbitMqReceiveEndpointConfigurator endpoint, Action<Type, object, Guid?> record) where T : class =>
         endpoint.Handler<T>(context =>
         {
-            record(typeof(T), context.Message);
+            record(typeof(T), context.Message, context.MessageId);
             return Task.CompletedTask;
         });
 }

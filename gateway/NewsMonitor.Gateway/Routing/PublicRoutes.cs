@@ -40,5 +40,8 @@ public static class PublicRoutes
         ("/unsubscribe/{**rest}", ["GET", "POST"], "Alerting", Access.Anonymous),
         // Issue 15: the confirmation link of a new email address (double opt-in), anonymous for the same reason.
         ("/email/confirm/{**rest}", ["GET", "POST"], "Alerting", Access.Anonymous),
+        // The integrators' event feed (pages and SSE); the events service itself keeps alert and digest events to operators.
+        ("/api/v1/events", Reads, "Events", Access.Integrators),
+        ("/api/v1/events/{**rest}", Reads, "Events", Access.Integrators),
     ];
 }

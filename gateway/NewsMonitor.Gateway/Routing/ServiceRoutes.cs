@@ -9,7 +9,7 @@ namespace NewsMonitor.Gateway.Routing;
 public static class ServiceRoutes
 {
     /// <summary>The services behind the gateway, by configuration key under <c>Services</c>.</summary>
-    public static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting", "Sources"];
+    public static readonly string[] Services = ["Ingestion", "Classification", "Entities", "Alerting", "Sources", "Events"];
 
     /// <summary>Adds YARP with the routing table and the caller-identity transform; fails at start without the internal credential.</summary>
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)

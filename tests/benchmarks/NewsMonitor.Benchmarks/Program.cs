@@ -8,11 +8,18 @@ using NewsMonitor.Benchmarks;
 //                                                                         -- sources-memory [--sources 5000] [--seconds 90] [--interval 300]
 //                                                                         -- neardup   (NEARDUP_SHOW=0.25 also prints negatives called near copies)
 //                                                                         -- language [--high]
+//                                                                         -- events-catchup [--events 20000] [--page 1000]
 var what = args.FirstOrDefault() ?? "all";
 if (what == "sources-memory")
 {
     int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     await PollerMemoryLoad.RunAsync(Option("--sources", 5_000), Option("--seconds", 90), Option("--interval", 300));
+    return;
+}
+if (what == "events-catchup")
+{
+    int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    await EventFeedCatchUp.RunAsync(Option("--events", 20_000), Option("--page", 1_000));
     return;
 }
 if (what == "neardup")

@@ -8,11 +8,18 @@ using NewsMonitor.Benchmarks;
 //                                                                         -- sources-memory [--sources 5000] [--seconds 90] [--interval 300]
 //                                                                         -- neardup   (NEARDUP_SHOW=0.25 also prints negatives called near copies)
 //                                                                         -- language [--high]
+//                                                                         -- reconnect-storm [--clients 100] [--alerts 1000] [--max-connection-ms 1500]
 var what = args.FirstOrDefault() ?? "all";
 if (what == "sources-memory")
 {
     int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     await PollerMemoryLoad.RunAsync(Option("--sources", 5_000), Option("--seconds", 90), Option("--interval", 300));
+    return;
+}
+if (what == "reconnect-storm")
+{
+    int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    await ReconnectStorm.RunAsync(Option("--clients", 100), Option("--alerts", 1_000), Option("--max-connection-ms", 1_500));
     return;
 }
 if (what == "neardup")

@@ -101,7 +101,8 @@ public static class AlertStreamApi
         {
             // Taken before the read: an alert committed after the read still wakes this client.
             var woken = wakeUp.Next;
-            var (alerts, reached) = await ReadAsync(store, caller, subscriptionId, position, cancellationToken);
+            // A client that leaves mid-read ends its stream quietly: whatever the read threw then is not an error of ours.
+            if (await OrGoneAsync(ReadAsync(store, caller, subscriptionId, position, cancellationToken), cancellationToken) is not var (alerts, reached)) yield break;
             foreach (var alert in alerts)
             {
                 quietSince = DateTimeOffset.UtcNow;
@@ -116,7 +117,7 @@ public static class AlertStreamApi
             {
                 checkedAt = DateTimeOffset.UtcNow;
                 // A deleted subscription ends its stream; the client's reconnect then answers 404.
-                if (!await IsOpenAsync(store, id, caller, cancellationToken)) yield break;
+                if (await OrGoneAsync(IsOpenAsync(store, id, caller, cancellationToken), cancellationToken) is not true) yield break;
             }
             // A heartbeat keeps proxies from closing a quiet connection.
             if (DateTimeOffset.UtcNow - quietSince >= Heartbeat)
@@ -124,6 +125,19 @@ public static class AlertStreamApi
                 quietSince = DateTimeOffset.UtcNow;
                 yield return new SseItem<AlertView>(null!, "heartbeat");
             }
+        }
+    }
+
+    // The task's result, or null when it failed because the client left (the request was aborted).
+    private static async Task<T?> OrGoneAsync<T>(Task<T> task, CancellationToken cancellationToken) where T : struct
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
 
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private static HttpRequestMessage AsTenant(HttpMethod method, string path, string tenant, object? body = null)
+    internal static HttpRequestMessage AsTenant(HttpMethod method, string path, string tenant, object? body = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Add(Caller.RoleHeader, "subscriber");
@@ -94,11 +94,14 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
         return items.Count >= count ? items : null;
     }, $"{count} alerts of {tenant} in the feed");
 
-    private async Task<ServerSentEventReader> OpenAsync(string tenant, string query = "", string? lastEventId = null)
+    private Task<ServerSentEventReader> OpenAsync(string tenant, string query = "", string? lastEventId = null) => OpenStreamAsync(fixture.Client, tenant, query, lastEventId);
+
+    /// <summary>Opens the tenant's alert stream (resuming after <paramref name="lastEventId"/> when given) and waits for <c>ready</c>.</summary>
+    internal static async Task<ServerSentEventReader> OpenStreamAsync(HttpClient client, string tenant, string query, string? lastEventId)
     {
         var request = AsTenant(HttpMethod.Get, "/api/v1/alerts/stream" + query, tenant);
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
-        var response = await fixture.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var reader = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(Cancel));
         await reader.WaitForAsync(e => e.Event == "ready", Wait);
@@ -119,6 +122,15 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
         }
     }
 
+    /// <summary>A new tenant subscribed to <paramref name="word"/>, with <paramref name="count"/> of its alerts stored (oldest first).</summary>
+    private async Task<(string Tenant, List<JsonElement> Stored)> WithAlertsAsync(string what, string word, int count)
+    {
+        var tenant = NewTenant(what);
+        await SubscribeAsync(tenant, word);
+        await RaiseAsync(count, word);
+        return (tenant, await FeedAsync(tenant, count));
+    }
+
     private static long Position(JsonElement alert) => alert.GetProperty("position").GetInt64();
 
     private static List<Guid> Articles(IEnumerable<JsonElement> alerts) => alerts.Select(a => a.GetProperty("articleId").GetGuid()).ToList();
@@ -126,10 +138,7 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
     [Fact]
     public async Task A_client_resuming_after_a_position_gets_every_later_alert_in_order_then_live_ones()
     {
-        var tenant = NewTenant("resume");
-        await SubscribeAsync(tenant, "بلغاريا");
-        await RaiseAsync(5, "بلغاريا");
-        var stored = await FeedAsync(tenant, 5);
+        var (tenant, stored) = await WithAlertsAsync("resume", "بلغاريا", 5);
 
         using var stream = await OpenAsync(tenant, $"?after={Position(stored[1])}");
         var live = (await RaiseAsync(1, "بلغاريا"))[0];
@@ -143,10 +152,7 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
     [Fact]
     public async Task The_last_event_id_header_wins_over_the_query()
     {
-        var tenant = NewTenant("header");
-        await SubscribeAsync(tenant, "رومانيا");
-        await RaiseAsync(4, "رومانيا");
-        var stored = await FeedAsync(tenant, 4);
+        var (tenant, stored) = await WithAlertsAsync("header", "رومانيا", 4);
 
         using var stream = await OpenAsync(tenant, "?after=0", lastEventId: Position(stored[2]).ToString(CultureInfo.InvariantCulture));
         var first = await stream.WaitForAsync(e => e.Event == "alert", Wait);
@@ -156,10 +162,7 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
     [Fact]
     public async Task Without_a_position_the_stream_shows_only_alerts_raised_after_it_opened()
     {
-        var tenant = NewTenant("live");
-        await SubscribeAsync(tenant, "كرواتيا");
-        await RaiseAsync(2, "كرواتيا");
-        await FeedAsync(tenant, 2);
+        var (tenant, _) = await WithAlertsAsync("live", "كرواتيا", 2);
 
         using var stream = await OpenAsync(tenant);
         var live = (await RaiseAsync(1, "كرواتيا"))[0];
@@ -225,10 +228,7 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
     [Fact]
     public async Task The_feed_reads_newest_first_with_before()
     {
-        var tenant = NewTenant("desc");
-        await SubscribeAsync(tenant, "قبرص");
-        await RaiseAsync(3, "قبرص");
-        var stored = await FeedAsync(tenant, 3);
+        var (tenant, stored) = await WithAlertsAsync("desc", "قبرص", 3);
 
         var first = await (await fixture.Client.SendAsync(AsTenant(HttpMethod.Get, "/api/v1/alerts?order=desc&limit=2", tenant), Cancel)).Content.ReadFromJsonAsync<JsonElement>(Cancel);
         Assert.Equal([Position(stored[2]), Position(stored[1])], first.GetProperty("items").EnumerateArray().Select(Position));
@@ -298,24 +298,9 @@ public sealed class AlertStreamRestartTests(AlertStreamRestartFixture fixture) :
         var cancel = TestContext.Current.CancellationToken;
         var wait = TimeSpan.FromSeconds(60);
         var tenant = $"t-restart-{Guid.NewGuid().ToString("N")[..8]}";
-        HttpRequestMessage AsTenant(HttpMethod method, string path, object? body = null)
-        {
-            var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.Add(Caller.RoleHeader, "subscriber");
-            request.Headers.Add(Caller.TenantHeader, tenant);
-            return request;
-        }
+        HttpRequestMessage AsTenant(HttpMethod method, string path, object? body = null) => AlertStreamTests.AsTenant(method, path, tenant, body);
         ArticleReceived Received(Guid id) => new(id, "عنوان " + id, "قمة في سراييفو", null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
-        async Task<ServerSentEventReader> OpenAsync(string? lastEventId)
-        {
-            var request = AsTenant(HttpMethod.Get, "/api/v1/alerts/stream");
-            if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
-            var response = await fixture.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var reader = new ServerSentEventReader(await response.Content.ReadAsStreamAsync(cancel));
-            await reader.WaitForAsync(e => e.Event == "ready", wait);
-            return reader;
-        }
+        Task<ServerSentEventReader> OpenAsync(string? lastEventId) => AlertStreamTests.OpenStreamAsync(fixture.Client, tenant, "", lastEventId);
 
         Assert.Equal(HttpStatusCode.Created, (await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, "/api/v1/subscriptions", new { name = "restart", rule = "سراييفو" }), cancel)).StatusCode);
         var first = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();

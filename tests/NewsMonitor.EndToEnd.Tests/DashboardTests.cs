@@ -334,7 +334,10 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = system.Gateway.BaseAddress!.ToString() });
         await SignInAsync(key);
         await Assertions.Expect(_page.Locator("#alerts li")).ToHaveCountAsync(6, new() { Timeout = 15_000 });
-        Assert.Equal(other.ToString(), await _page.Locator("#alerts li").First.GetAttributeAsync("data-article"));
+        // Newest first by position (the order alerts were stored in, which concurrent consumers may make differ from posting order).
+        drawn = await DrawnAsync();
+        Assert.Equal(drawn.Select(d => d.Position).OrderDescending(), drawn.Select(d => d.Position));
+        await Assertions.Expect(_page.Locator($"#alerts li[data-article='{other}']")).ToHaveCountAsync(1);
         foreach (var article in before.Concat(whileClosed)) await Assertions.Expect(_page.Locator($"#alerts li[data-article='{article}']")).ToHaveCountAsync(1);
         await ScreenshotAsync("alerts-on-open");
 
@@ -361,6 +364,8 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         var articles = new List<Guid> { await PostArticleAsync($"سراييفو 1 {Guid.NewGuid():N}", "قمة في سراييفو، الجلسة 1.") };
         await Assertions.Expect(_page.Locator($"#alerts li[data-article='{articles[0]}']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
 
+        // The tab is hidden from now on (as another tab in front would make it): live alerts count in its title.
+        await _page.EvaluateAsync("() => Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true })");
         await system.StopServiceAsync("Alerting");
         try
         {
@@ -382,5 +387,10 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.Equal(drawn.Select(d => d.Position).OrderDescending(), drawn.Select(d => d.Position));
         foreach (var article in articles) await Assertions.Expect(_page.Locator($"#alerts li[data-article='{article}']")).ToHaveCountAsync(1);
         await ScreenshotAsync("alerts-after-restart");
+
+        // Four alerts arrived while the tab was hidden; seeing the tab clears the count.
+        Assert.Equal("(4) NewsMonitor", await _page.TitleAsync());
+        await _page.EvaluateAsync("() => { Object.defineProperty(document, 'visibilityState', { get: () => 'visible', configurable: true }); document.dispatchEvent(new Event('visibilitychange')); }");
+        Assert.Equal("NewsMonitor", await _page.TitleAsync());
     }
 }

@@ -276,4 +276,121 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
             if (id is not null) await system.Gateway.DeleteAsync($"/api/v1/sources/{id}", Cancel);
         }
     }
+
+    /// <summary>A client of the gateway with <paramref name="key"/>.</summary>
+    private HttpClient ClientWith(string key)
+    {
+        var client = new HttpClient { BaseAddress = system.GatewayAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static async Task<Guid> SubscribeAsync(HttpClient client, string name, string rule)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/subscriptions", new { name, rule }, Cancel);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Waits until the caller's feed holds <paramref name="count"/> alerts (stored and below the high-water mark).</summary>
+    private static Task FeedHoldsAsync(HttpClient client, int count) => Eventually.TrueAsync(async () =>
+        (await client.GetFromJsonAsync<JsonElement>("/api/v1/alerts?limit=500", Cancel)).GetProperty("items").GetArrayLength() == count,
+        $"{count} alerts in the feed", TimeSpan.FromSeconds(60));
+
+    /// <summary>The alerts drawn on the live page, top to bottom: (alert id, position).</summary>
+    private async Task<List<(string Alert, long Position)>> DrawnAsync()
+    {
+        var items = _page.Locator("#alerts li");
+        var drawn = new List<(string, long)>();
+        for (var i = 0; i < await items.CountAsync(); i++)
+            drawn.Add(((await items.Nth(i).GetAttributeAsync("data-alert"))!, long.Parse((await items.Nth(i).GetAttributeAsync("data-position"))!, System.Globalization.CultureInfo.InvariantCulture)));
+        return drawn;
+    }
+
+    [Fact]
+    public async Task Alerts_raised_while_the_page_was_closed_are_there_on_open_newest_first_and_a_subscriber_opens_their_article_and_filters_by_subscription()
+    {
+        var tenant = "resume-" + Guid.NewGuid().ToString("N")[..8];
+        using var subscriber = ClientWith(await system.IssueKeyAsync("subscriber", tenant, "Rania"));
+        var key = subscriber.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        var summits = await SubscribeAsync(subscriber, "Zanzibar", "زنجبار");
+        await SubscribeAsync(subscriber, "Tanganyika", "تنجانيقا");
+        var before = new List<Guid>();
+        foreach (var i in Enumerable.Range(1, 3)) before.Add(await PostArticleAsync($"زنجبار {i} {Guid.NewGuid():N}", $"قمة في زنجبار اليوم، الجلسة {i}."));
+        await FeedHoldsAsync(subscriber, 3);
+
+        await SignInAsync(key);
+        await Assertions.Expect(_page.Locator("#stream-status")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        await Assertions.Expect(_page.Locator("#alerts li")).ToHaveCountAsync(3);
+        var drawn = await DrawnAsync();
+        Assert.Equal(drawn.Select(d => d.Position).OrderDescending(), drawn.Select(d => d.Position));
+
+        // Closed: two more alerts while no page is open; a new page shows all five, newest first.
+        await _page.CloseAsync();
+        var whileClosed = new List<Guid>();
+        foreach (var i in Enumerable.Range(4, 2)) whileClosed.Add(await PostArticleAsync($"زنجبار {i} {Guid.NewGuid():N}", $"قمة في زنجبار اليوم، الجلسة {i}."));
+        var other = await PostArticleAsync($"تنجانيقا {Guid.NewGuid():N}", "وفد من تنجانيقا يصل.");
+        await FeedHoldsAsync(subscriber, 6);
+        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, BaseURL = system.Gateway.BaseAddress!.ToString() });
+        await SignInAsync(key);
+        await Assertions.Expect(_page.Locator("#alerts li")).ToHaveCountAsync(6, new() { Timeout = 15_000 });
+        // Newest first by position (the order alerts were stored in, which concurrent consumers may make differ from posting order).
+        drawn = await DrawnAsync();
+        Assert.Equal(drawn.Select(d => d.Position).OrderDescending(), drawn.Select(d => d.Position));
+        await Assertions.Expect(_page.Locator($"#alerts li[data-article='{other}']")).ToHaveCountAsync(1);
+        foreach (var article in before.Concat(whileClosed)) await Assertions.Expect(_page.Locator($"#alerts li[data-article='{article}']")).ToHaveCountAsync(1);
+        await ScreenshotAsync("alerts-on-open");
+
+        // The filter shows one subscription's alerts only.
+        await _page.SelectOptionAsync("#alert-filter", summits.ToString());
+        await Assertions.Expect(_page.Locator("#alerts li")).ToHaveCountAsync(5, new() { Timeout = 15_000 });
+        await Assertions.Expect(_page.Locator($"#alerts li[data-article='{other}']")).ToHaveCountAsync(0);
+
+        // A subscriber opens the article through its alert: what alerting knows of it, no link to the entity pages it may not read.
+        await _page.Locator($"#alerts li[data-article='{whileClosed[^1]}'] a.title").ClickAsync();
+        await Assertions.Expect(_page.Locator("#article h1")).ToContainTextAsync("زنجبار 5", new() { Timeout = 10_000 });
+        await Assertions.Expect(_page.Locator("#article-body")).ToContainTextAsync("الجلسة 5");
+        Assert.StartsWith("#/alert/", new Uri(_page.Url).Fragment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Alerts_raised_while_alerting_is_stopped_and_restarted_all_appear_once_on_the_open_page()
+    {
+        var tenant = "restart-" + Guid.NewGuid().ToString("N")[..8];
+        using var subscriber = ClientWith(await system.IssueKeyAsync("subscriber", tenant, "Sami"));
+        await SubscribeAsync(subscriber, "Sarajevo", "سراييفو");
+        await SignInAsync(subscriber.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
+        await Assertions.Expect(_page.Locator("#stream-status")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+        var articles = new List<Guid> { await PostArticleAsync($"سراييفو 1 {Guid.NewGuid():N}", "قمة في سراييفو، الجلسة 1.") };
+        await Assertions.Expect(_page.Locator($"#alerts li[data-article='{articles[0]}']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+
+        // The tab is hidden from now on (as another tab in front would make it): live alerts count in its title.
+        await _page.EvaluateAsync("() => Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true })");
+        await system.StopServiceAsync("Alerting");
+        try
+        {
+            // The page loses its stream; the articles wait in alerting's durable queue.
+            await Assertions.Expect(_page.Locator("#stream-status")).ToContainTextAsync("reconnecting", new() { Timeout = 15_000 });
+            foreach (var i in Enumerable.Range(2, 3)) articles.Add(await PostArticleAsync($"سراييفو {i} {Guid.NewGuid():N}", $"قمة في سراييفو، الجلسة {i}."));
+        }
+        finally
+        {
+            await system.StartServiceAsync("Alerting");
+        }
+        articles.Add(await PostArticleAsync($"سراييفو 5 {Guid.NewGuid():N}", "قمة في سراييفو، الجلسة 5."));
+        await FeedHoldsAsync(subscriber, 5);
+
+        await Assertions.Expect(_page.Locator("#alerts li")).ToHaveCountAsync(5, new() { Timeout = 60_000 });
+        await Assertions.Expect(_page.Locator("#stream-status")).ToHaveTextAsync("live");
+        var drawn = await DrawnAsync();
+        Assert.Equal(5, drawn.Select(d => d.Alert).Distinct().Count());
+        Assert.Equal(drawn.Select(d => d.Position).OrderDescending(), drawn.Select(d => d.Position));
+        foreach (var article in articles) await Assertions.Expect(_page.Locator($"#alerts li[data-article='{article}']")).ToHaveCountAsync(1);
+        await ScreenshotAsync("alerts-after-restart");
+
+        // Four alerts arrived while the tab was hidden; seeing the tab clears the count.
+        Assert.Equal("(4) NewsMonitor", await _page.TitleAsync());
+        await _page.EvaluateAsync("() => { Object.defineProperty(document, 'visibilityState', { get: () => 'visible', configurable: true }); document.dispatchEvent(new Event('visibilitychange')); }");
+        Assert.Equal("NewsMonitor", await _page.TitleAsync());
+    }
 }

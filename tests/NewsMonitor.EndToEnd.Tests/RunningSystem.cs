@@ -121,6 +121,26 @@ public sealed class RunningSystem : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Stops one service's process at once, as a crash would (messages it had not acknowledged are delivered again);
+    /// <see cref="StartServiceAsync"/> brings it back on the same port.
+    /// </summary>
+    public async Task StopServiceAsync(string service)
+    {
+        var process = _processes.Single(p => p.StartInfo.ArgumentList[0].EndsWith($"NewsMonitor.{service}.dll", StringComparison.Ordinal));
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        _processes.Remove(process);
+        process.Dispose();
+    }
+
+    /// <summary>Starts a service stopped by <see cref="StopServiceAsync"/> again and waits until it is ready.</summary>
+    public async Task StartServiceAsync(string service)
+    {
+        Start(service, Path.Combine(TestInfrastructure.RepoRoot, "services", $"NewsMonitor.{service}"));
+        await WaitReadyAsync(service, _ports[service]);
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _processes)

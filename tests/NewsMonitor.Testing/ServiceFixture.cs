@@ -58,6 +58,19 @@ public abstract class ServiceFixture<TProgram> : IAsyncLifetime where TProgram :
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// Stops the hosted service and starts it again on the same schema and virtual host, as a redeploy does: what it
+    /// stored and the messages waiting in its durable queues stay; what it held in memory is gone.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileStopped = null)
+    {
+        Client.Dispose();
+        await Service.DisposeAsync();
+        if (whileStopped is not null) await whileStopped();
+        Service = new ServiceFactory<TProgram>(Schema, VirtualHost, Settings);
+        Client = Service.CreateGatewayClient();
+    }
+
     /// <summary>Number of events stored in the service's schema.</summary>
     public Task<long> StoredEventsAsync(string? type = null) => TestInfrastructure.ScalarAsync<long>(
         $"select count(*) from \"{Schema}\".mt_events" + (type is null ? "" : $" where type = '{type}'"));

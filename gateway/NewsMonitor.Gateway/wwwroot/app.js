@@ -107,8 +107,12 @@ function stopStream() {
   state.stream = null;
 }
 
-async function readStream(onEvent, signal) {
-  const response = await fetch('/api/v1/alerts/stream', { headers: { 'X-Api-Key': state.key, Accept: 'text/event-stream' }, signal });
+// Reads the alert stream from just after `position` (sent as Last-Event-ID, as EventSource would), so a reconnect
+// first brings every alert the page missed, then live ones. `id:` lines carry each alert's position.
+async function readStream(path, position, onEvent, signal) {
+  const headers = { 'X-Api-Key': state.key, Accept: 'text/event-stream' };
+  if (position !== null) headers['Last-Event-ID'] = String(position);
+  const response = await fetch(path, { headers, signal });
   if (!response.ok) throw new ApiError(response.status, null);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -121,46 +125,105 @@ async function readStream(onEvent, signal) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       let type = 'message';
+      let id = null;
       const data = [];
       for (const line of block.split('\n')) {
         if (line.startsWith('event:')) type = line.slice(6).trim();
+        else if (line.startsWith('id:')) id = line.slice(3).trim();
         else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
       }
-      onEvent(type, data.join('\n'));
+      onEvent(type, data.join('\n'), id);
     }
   }
 }
 
+// Subscribers open an article through their alert (they may read only those); operators keep the full article view.
+const articleLink = (alert) => state.me?.role === 'operator' ? `#/article/${alert.articleId}` : `#/alert/${alert.id}`;
+
 function alertItem(alert, fresh) {
   const subscription = state.subscriptions.get(alert.subscriptionId);
   // data-shown-at: when the alert was drawn (ms since the epoch), so latency can be read off the page.
-  return el('li', { class: fresh ? 'fresh' : '', 'data-alert': alert.id, 'data-article': alert.articleId, 'data-shown-at': Date.now() },
-    el('a', { class: 'title', dir: 'auto', href: `#/article/${alert.articleId}`, text: alert.title || '(untitled)' }),
+  return el('li', { class: fresh ? 'fresh' : '', 'data-alert': alert.id, 'data-article': alert.articleId, 'data-position': alert.position, 'data-shown-at': Date.now() },
+    el('a', { class: 'title', dir: 'auto', href: articleLink(alert), text: alert.title || '(untitled)' }),
     el('div', {},
       el('span', { class: 'muted', text: `${when(alert.raisedAt)} · ${subscription ? subscription.name : 'subscription ' + alert.subscriptionId.slice(0, 8)} · matched ` }),
       ...alert.matched.map((term) => el('span', { class: 'chip', dir: 'auto', text: term }))));
 }
 
-async function renderFeed() {
-  const status = el('span', { class: 'muted', id: 'stream-status', text: 'connecting…' });
-  const list = el('ul', { class: 'feed', id: 'alerts' });
-  show(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h1', { text: 'Live alerts' }), status), list));
-  try {
-    const subscriptions = await api('/api/v1/subscriptions');
-    for (const subscription of subscriptions.items) state.subscriptions.set(subscription.id, subscription);
-  } catch { /* names are a nicety */ }
+// Unread alerts counted in the tab title while the tab is hidden or not focused; seeing the tab clears the count.
+const TITLE = 'NewsMonitor';
+const unread = {
+  count: 0,
+  add() {
+    if (document.visibilityState === 'visible' && document.hasFocus()) return;
+    this.count += 1;
+    document.title = `(${this.count}) ${TITLE}`;
+  },
+  clear() {
+    this.count = 0;
+    document.title = TITLE;
+  },
+};
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') unread.clear(); });
+window.addEventListener('focus', () => unread.clear());
 
+async function renderFeed() {
   stopStream();
+  unread.clear();
   const controller = new AbortController();
   state.stream = controller;
+  const status = el('span', { class: 'muted', id: 'stream-status', text: 'connecting…' });
+  const list = el('ul', { class: 'feed', id: 'alerts' });
+  const filter = el('select', { id: 'alert-filter', 'aria-label': 'Subscription' }, el('option', { value: '', text: 'All subscriptions' }));
+  show(el('section', { class: 'card' }, el('div', { class: 'row' }, el('h1', { text: 'Live alerts' }), status, filter), list));
+  try {
+    const subscriptions = await api('/api/v1/subscriptions');
+    for (const subscription of subscriptions.items) {
+      state.subscriptions.set(subscription.id, subscription);
+      filter.append(el('option', { value: subscription.id, text: subscription.name }));
+    }
+  } catch { /* names are a nicety */ }
+  if (controller.signal.aborted) return;
+  filter.value = state.alertFilter && state.subscriptions.has(state.alertFilter) ? state.alertFilter : '';
+  filter.addEventListener('change', () => { state.alertFilter = filter.value; renderFeed(); });
+  const only = filter.value ? `subscriptionId=${encodeURIComponent(filter.value)}` : '';
+
+  // Every alert is drawn once, whatever the reconnects bring; `position` is the newest one drawn, where a reconnect resumes.
+  const drawn = new Set();
+  let position = null;
+  const draw = (alert, live) => {
+    if (drawn.has(alert.id)) return;
+    drawn.add(alert.id);
+    position = Math.max(position ?? 0, alert.position);
+    if (live) { list.prepend(alertItem(alert, true)); unread.add(); }
+    else list.append(alertItem(alert, false));
+  };
+
+  // The first screen: the latest alerts, newest first. The stream then resumes after the newest of them (or from the
+  // start of the caller's feed when there is none yet), so nothing raised in between is lost.
+  try {
+    const latest = await api(`/api/v1/alerts?order=desc&limit=50${only ? '&' + only : ''}`);
+    if (controller.signal.aborted) return;
+    for (const alert of latest.items) draw(alert, false);
+    position ??= 0;
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    if (error instanceof ApiError && error.status === 403) { status.textContent = 'this key has no alert feed'; status.className = 'bad'; return; }
+    // Without history the stream still starts live.
+  }
+
   let delay = 1000;
+  const path = `/api/v1/alerts/stream${only ? '?' + only : ''}`;
   const connect = async () => {
     while (!controller.signal.aborted) {
       try {
-        await readStream((type, data) => {
+        await readStream(path, position, (type, data) => {
           if (type === 'ready') { status.textContent = 'live'; status.className = 'ok'; delay = 1000; }
-          if (type === 'alert') list.prepend(alertItem(JSON.parse(data), true));
+          if (type === 'alert') draw(JSON.parse(data), true);
         }, controller.signal);
+        if (controller.signal.aborted) return;
+        status.textContent = 'reconnecting (the stream ended)';
+        status.className = 'bad';
       } catch (error) {
         if (controller.signal.aborted) return;
         if (error instanceof ApiError && error.status === 403) { status.textContent = 'this key has no alert feed'; status.className = 'bad'; return; }
@@ -168,14 +231,39 @@ async function renderFeed() {
         status.className = 'bad';
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 30000);
+      delay = Math.min(delay * 2, 15000);
     }
   };
   connect();
 }
 
+// A subscriber's view of an article: what alerting knows of it, reachable only through the subscriber's own alert.
+async function renderAlertArticle(alertId) {
+  show(el('p', { class: 'muted', text: 'Loading…' }));
+  try {
+    const article = await api(`/api/v1/alerts/${encodeURIComponent(alertId)}/article`);
+    const entities = article.entities ?? [];
+    show(el('div', { class: 'grid' },
+      el('article', { class: 'card article', dir: 'rtl', lang: article.language || 'ar', id: 'article' },
+        el('h1', { dir: 'auto', text: article.title ?? '' }),
+        el('div', { id: 'article-body' }, highlighted(article.body ?? '', entities, false))),
+      el('aside', {},
+        el('section', { class: 'card' }, el('h2', { text: 'Topics' }), el('div', { id: 'topics' },
+          article.topics ? article.topics.map((label) => el('span', { class: 'chip topic', 'data-label': label }, el('b', { text: label })))
+            : [el('span', { class: 'muted', text: 'not classified yet' })])),
+        el('section', { class: 'card' }, el('h2', { text: 'Entities' }),
+          article.entities ? el('ul', { id: 'entities' }, entities.filter((e) => ['PERSON', 'ORG', 'LOC'].includes(e.type)).map((entity) =>
+            el('li', {}, el('span', { text: entity.name }), el('span', { class: 'muted', text: ` ${entity.type} ×${entity.mentions.length}` }))))
+            : el('span', { class: 'muted', text: 'not extracted yet' })),
+        el('section', { class: 'card muted' }, `Published ${when(article.publishedAt)}`, article.source ? ` · ${article.source}` : '',
+          article.url && /^https?:\/\//i.test(article.url) ? el('div', {}, el('a', { href: article.url, rel: 'noreferrer noopener', target: '_blank', text: 'original' })) : null))));
+  } catch (error) {
+    show(failure(error));
+  }
+}
+
 // ---------- article ----------
-function highlighted(body, entities) {
+function highlighted(body, entities, linkEntities = true) {
   const spans = entities.flatMap((entity) => entity.mentions.map((mention) => ({ ...mention, entity })))
     .filter((span) => span.start >= 0 && span.start + span.length <= body.length)
     .sort((a, b) => a.start - b.start || b.length - a.length);
@@ -184,7 +272,7 @@ function highlighted(body, entities) {
   for (const span of spans) {
     if (span.start < at) continue; // overlapping mention: keep the first, longest
     if (span.start > at) nodes.push(body.slice(at, span.start));
-    const linkable = ['PERSON', 'ORG', 'LOC'].includes(span.entity.type);
+    const linkable = linkEntities && ['PERSON', 'ORG', 'LOC'].includes(span.entity.type);
     const text = body.slice(span.start, span.start + span.length);
     nodes.push(el('mark', { class: 'entity', 'data-type': span.entity.type, 'data-entity': span.entity.id, title: `${span.entity.name} (${span.entity.type})` },
       linkable ? el('a', { href: `#/entity/${encodeURIComponent(span.entity.id)}`, text }) : text));
@@ -407,6 +495,7 @@ async function route() {
   if (page !== 'feed') stopStream();
   switch (page) {
     case 'article': return renderArticle(argument);
+    case 'alert': return renderAlertArticle(decodeURIComponent(argument));
     case 'entity': return renderEntity(decodeURIComponent(argument));
     case 'trends': return renderTrends();
     case 'subscriptions': return renderSubscriptions();

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Marten;
 using MassTransit;
 using NewsMonitor.Alerting.Subscriptions;
@@ -11,82 +9,78 @@ using NewsMonitor.ServiceDefaults;
 namespace NewsMonitor.Alerting.Alerts;
 
 /// <summary>
-/// Fans alerts out to the Server-Sent Events clients connected to this node. Every node receives every
-/// AlertRaised on a queue of its own, so a client sees all its alerts whichever replica it is connected to; a
-/// republished alert (same id) is shown once.
+/// Wakes this node's stream clients when alerts were committed. Every node receives every AlertRaised on a queue of its
+/// own; the relay publishes one only once the event store's high-water mark covers it, so a woken client finds it in the
+/// store. The signal carries nothing: clients read the alerts themselves, from their own position, so a slow client or a
+/// lost wake-up (a fallback poll covers it) never loses one.
 /// </summary>
-public sealed class AlertBroadcaster
+public sealed class AlertWakeUp
 {
-    private const int RecentCapacity = 10_000;
-    private readonly ConcurrentDictionary<Guid, Channel<AlertRaised>> _listeners = new();
-    private readonly HashSet<Guid> _recent = [];
-    private readonly Queue<Guid> _recentOrder = new();
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Number of connected clients.</summary>
-    public int Listeners => _listeners.Count;
+    /// <summary>
+    /// Completes at the next <see cref="Signal"/>. Take it before reading the store, then wait on it: an alert committed
+    /// between the read and the wait then still wakes the client.
+    /// </summary>
+    public Task Next => Volatile.Read(ref _next).Task;
 
-    /// <summary>Sends an alert to every connected client, once per alert id.</summary>
-    public void Publish(AlertRaised alert)
-    {
-        lock (_recent)
-        {
-            if (!_recent.Add(alert.AlertId)) return;
-            _recentOrder.Enqueue(alert.AlertId);
-            if (_recentOrder.Count > RecentCapacity) _recent.Remove(_recentOrder.Dequeue());
-        }
-        foreach (var listener in _listeners.Values) listener.Writer.TryWrite(alert);
-    }
-
-    /// <summary>The alerts published from now on, until <paramref name="cancellationToken"/> ends the connection.</summary>
-    public async IAsyncEnumerable<AlertRaised> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // A slow client loses its oldest alerts rather than holding memory without bound.
-        var channel = Channel.CreateBounded<AlertRaised>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
-        var id = Guid.NewGuid();
-        _listeners[id] = channel;
-        try
-        {
-            await foreach (var alert in channel.Reader.ReadAllAsync(cancellationToken)) yield return alert;
-        }
-        finally
-        {
-            _listeners.TryRemove(id, out _);
-        }
-    }
+    /// <summary>Wakes every client waiting on <see cref="Next"/>.</summary>
+    public void Signal() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
 
-/// <summary>Receives every AlertRaised on this node's own temporary queue and hands it to the broadcaster.</summary>
-public sealed class AlertStreamConsumer(AlertBroadcaster broadcaster) : IConsumer<AlertRaised>
+/// <summary>Receives every AlertRaised on this node's own temporary queue and wakes the node's stream clients.</summary>
+public sealed class AlertStreamConsumer(AlertWakeUp wakeUp) : IConsumer<AlertRaised>
 {
     /// <inheritdoc />
     public Task Consume(ConsumeContext<AlertRaised> context)
     {
-        broadcaster.Publish(context.Message);
+        wakeUp.Signal();
         return Task.CompletedTask;
     }
 }
 
 /// <summary>
-/// <c>GET /api/v1/alerts/stream</c>: the caller's alerts as Server-Sent Events (operators: all). A stream of one
-/// subscription ends within <see cref="Recheck"/> of the subscription's deletion; the gateway ends a stream whose key
-/// was revoked.
+/// <c>GET /api/v1/alerts/stream</c>: the caller's alerts as Server-Sent Events (operators: all), each with its position as
+/// the event id. The stream is read from the store: each client reads the alerts after its own position, up to the event
+/// store's high-water mark, sends them, and then waits for the node's wake-up (<see cref="AlertWakeUp"/>) or
+/// <see cref="Poll"/>. Resuming (<c>Last-Event-ID</c> or <c>after</c>) is therefore the same loop started from an older
+/// position: the missed alerts, then the live ones, with no gap and no duplicate at the switch, whatever happened to
+/// this node meanwhile. A stream of one subscription ends within <see cref="Recheck"/> of the subscription's deletion;
+/// the gateway ends a stream whose key was revoked.
 /// </summary>
 public static class AlertStreamApi
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
+    /// <summary>How many alerts a client reads from the store at once; a full batch is followed at once by the next.</summary>
+    private const int Batch = 200;
+
     /// <summary>How often a stream of one subscription checks that the subscription still exists.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a client waits for a wake-up before it reads the store anyway (a wake-up lost with a broker hiccup costs this much delay, no alert).</summary>
+    public static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
     /// <summary>Maps the stream endpoint.</summary>
     public static IEndpointRouteBuilder MapAlertStreamApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts/stream", async Task<IResult> (HttpContext http, AlertBroadcaster broadcaster, IDocumentStore store, Guid? subscriptionId, CancellationToken cancellationToken) =>
+        app.MapGet("/api/v1/alerts/stream", async Task<IResult> (HttpContext http, AlertWakeUp wakeUp, IDocumentStore store, Guid? subscriptionId, string? after,
+            CancellationToken cancellationToken) =>
         {
             var caller = Caller.From(http);
+            var resume = AlertCursor.ResumeFrom(http.Request.Headers["Last-Event-ID"].ToString(), after, out var valid);
+            if (!valid) return Problems.BadRequest("Invalid cursor", "Last-Event-ID and after must be the position of an alert (the id of its event).");
             if (subscriptionId is { } id && !await IsOpenAsync(store, id, caller, cancellationToken))
                 return Problems.NotFound($"No subscription with id {id}.");
-            return TypedResults.ServerSentEvents(Events(broadcaster, store, caller, subscriptionId, cancellationToken));
+            long position;
+            if (resume is { } from) position = from;
+            else
+            {
+                // Live only: everything at or below the mark is history, everything above it is yet to come.
+                await using var session = store.QuerySession();
+                position = await AlertQueries.HighWaterMarkAsync(session, cancellationToken);
+            }
+            return TypedResults.ServerSentEvents(Events(wakeUp, store, caller, subscriptionId, position, cancellationToken));
         }).RequireAuthorization(Access.Subscribers);
         return app;
     }
@@ -97,54 +91,65 @@ public static class AlertStreamApi
         return await SubscriptionsApi.FindAsync(session, subscriptionId, caller, cancellationToken) is not null;
     }
 
-    private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertBroadcaster broadcaster, IDocumentStore store, Caller caller, Guid? subscriptionId,
+    private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertWakeUp wakeUp, IDocumentStore store, Caller caller, Guid? subscriptionId, long position,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The stream may end while a read is pending (the subscription was deleted, the client left): stop the read and
-        // let it finish before the enumerator is disposed, which a pending MoveNextAsync would refuse.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var alerts = broadcaster.ListenAsync(stop.Token).GetAsyncEnumerator(stop.Token);
-        // Listening starts with the first MoveNextAsync; only then is the client told the stream is ready.
-        var next = alerts.MoveNextAsync().AsTask();
+        yield return new SseItem<AlertView>(null!, "ready");
+        var quietSince = DateTimeOffset.UtcNow;
+        var checkedAt = DateTimeOffset.UtcNow;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Taken before the read: an alert committed after the read still wakes this client.
+            var woken = wakeUp.Next;
+            // A client that leaves mid-read ends its stream quietly: whatever the read threw then is not an error of ours.
+            if (await OrGoneAsync(ReadAsync(store, caller, subscriptionId, position, cancellationToken), cancellationToken) is not var (alerts, reached)) yield break;
+            foreach (var alert in alerts)
+            {
+                quietSince = DateTimeOffset.UtcNow;
+                yield return new SseItem<AlertView>(AlertView.Of(alert), "alert") { EventId = AlertCursor.Format(alert.Sequence) };
+            }
+            position = reached;
+            if (alerts.Count == Batch) continue;
+
+            await Task.WhenAny(woken, Task.Delay(Poll, cancellationToken));
+            if (cancellationToken.IsCancellationRequested) yield break;
+            if (subscriptionId is { } id && DateTimeOffset.UtcNow - checkedAt >= Recheck)
+            {
+                checkedAt = DateTimeOffset.UtcNow;
+                // A deleted subscription ends its stream; the client's reconnect then answers 404.
+                if (await OrGoneAsync(IsOpenAsync(store, id, caller, cancellationToken), cancellationToken) is not true) yield break;
+            }
+            // A heartbeat keeps proxies from closing a quiet connection.
+            if (DateTimeOffset.UtcNow - quietSince >= Heartbeat)
+            {
+                quietSince = DateTimeOffset.UtcNow;
+                yield return new SseItem<AlertView>(null!, "heartbeat");
+            }
+        }
+    }
+
+    // The task's result, or null when it failed because the client left (the request was aborted).
+    private static async Task<T?> OrGoneAsync<T>(Task<T> task, CancellationToken cancellationToken) where T : struct
+    {
         try
         {
-            yield return new SseItem<AlertView>(null!, "ready");
-            var quietSince = DateTimeOffset.UtcNow;
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var finished = await Task.WhenAny(next, Task.Delay(Recheck, cancellationToken)).ConfigureAwait(false);
-                if (finished != next)
-                {
-                    // A deleted subscription ends its stream; the client's reconnect then answers 404.
-                    if (subscriptionId is { } id && !await IsOpenAsync(store, id, caller, cancellationToken)) yield break;
-                    // A heartbeat keeps proxies from closing a quiet connection.
-                    if (DateTimeOffset.UtcNow - quietSince < Heartbeat) continue;
-                    quietSince = DateTimeOffset.UtcNow;
-                    yield return new SseItem<AlertView>(null!, "heartbeat");
-                    continue;
-                }
-                if (!await next) yield break;
-                var alert = alerts.Current;
-                next = alerts.MoveNextAsync().AsTask();
-                if (!caller.CanSee(alert.Tenant) || (subscriptionId is { } only && alert.SubscriptionId != only)) continue;
-                quietSince = DateTimeOffset.UtcNow;
-                yield return new SseItem<AlertView>(
-                    new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), "alert")
-                { EventId = alert.AlertId.ToString() };
-            }
+            return await task;
         }
-        finally
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            await stop.CancelAsync();
-            try
-            {
-                await next;
-            }
-            catch (OperationCanceledException)
-            {
-                // The pending read was stopped.
-            }
-            await alerts.DisposeAsync();
+            return null;
         }
+    }
+
+    // The next alerts after the position, and the position the client has then reached: the last alert of a full batch,
+    // else the high-water mark (every alert at or below it is committed, so none the caller may see is left behind it).
+    private static async Task<(IReadOnlyList<Alert> Alerts, long Reached)> ReadAsync(IDocumentStore store, Caller caller, Guid? subscriptionId, long position,
+        CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var highWater = await AlertQueries.HighWaterMarkAsync(session, cancellationToken);
+        if (highWater <= position) return ([], position);
+        var alerts = await AlertQueries.ReadAsync(session, caller, subscriptionId, AlertOrder.Ascending, position, null, highWater, Batch, cancellationToken);
+        return (alerts, alerts.Count == Batch ? alerts[^1].Sequence : highWater);
     }
 }

@@ -73,7 +73,7 @@ public static class AlertingModule
                 endpoint.Temporary = true;
             });
         });
-        builder.Services.AddSingleton<AlertBroadcaster>();
+        builder.Services.AddSingleton<AlertWakeUp>();
         builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection("Alerting:Webhooks"));
         // Deliveries connect only to addresses the outbound policy allows, checked on the address connected to; no
         // redirects (one could lead anywhere) and no proxy. The client's own request logs are off: they print the URL,

@@ -9,6 +9,7 @@ using NewsMonitor.Benchmarks;
 //                                                                         -- neardup   (NEARDUP_SHOW=0.25 also prints negatives called near copies)
 //                                                                         -- language [--high]
 //                                                                         -- events-catchup [--events 20000] [--page 1000]
+//                                                                         -- reconnect-storm [--clients 100] [--alerts 1000] [--max-connection-ms 1500]
 var what = args.FirstOrDefault() ?? "all";
 if (what == "sources-memory")
 {
@@ -20,6 +21,12 @@ if (what == "events-catchup")
 {
     int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     await EventFeedCatchUp.RunAsync(Option("--events", 20_000), Option("--page", 1_000));
+    return;
+}
+if (what == "reconnect-storm")
+{
+    int Option(string name, int fallback) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    await ReconnectStorm.RunAsync(Option("--clients", 100), Option("--alerts", 1_000), Option("--max-connection-ms", 1_500));
     return;
 }
 if (what == "neardup")

@@ -53,8 +53,9 @@ public sealed class DoorWalkTests(RunningSystem system)
     {
         if (!path.StartsWith("/api/v1", StringComparison.Ordinal))
         {
-            // A path outside /api/v1 (the Atom feed): the same tricks on its own first segment.
-            var first = path[1..path.IndexOf('/', 1)];
+            // A path outside /api/v1 (the Atom feed, the mail links): the same tricks on its own first segment.
+            var end = path.IndexOf('/', 1);
+            var first = path[1..(end < 0 ? path.Length : end)];
             var tail = path[(first.Length + 1)..];
             yield return path;
             yield return path.ToUpperInvariant();

@@ -132,6 +132,6 @@ public sealed class PipelineTests(RunningSystem system)
 
         var health = await system.Anonymous.GetFromJsonAsync<JsonElement>("/health", Cancel);
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
-        Assert.Equal(["alerting", "classification", "entities", "ingestion", "sources"], health.GetProperty("services").EnumerateObject().Select(service => service.Name).Order());
+        Assert.Equal(["alerting", "classification", "entities", "events", "ingestion", "sources"], health.GetProperty("services").EnumerateObject().Select(service => service.Name).Order());
     }
 }

@@ -28,6 +28,19 @@ public sealed class AttackReviewTests
         Assert.StartsWith(title[..5], written, StringComparison.Ordinal);
     }
 
+    // Teams renders Markdown in TextBlocks: a hostile title must not become a link (phishing inside the team's channel).
+    [Fact]
+    public void Teams_card_does_not_turn_a_hostile_title_into_a_link()
+    {
+        var alert = new ChatAlert("[Your account is locked, click here](https://evil.example/login)", ["[x](https://evil.example)"], At, null);
+        foreach (var heading in new string?[] { null, "3 alerts" })
+        {
+            // The card's body is what Teams renders as Markdown (the summary is a plain notification text).
+            var text = WebhookPayloads.Teams("[sub](https://evil.example)", heading, [alert])["attachments"]![0]!["content"]!.ToJsonString();
+            Assert.DoesNotContain("](https://evil.example", text, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("1e3")]
     [InlineData(" 5")]

@@ -191,6 +191,24 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
         Assert.Equal(missed, alert.Json.GetProperty("articleId").GetGuid());
     }
 
+    // Attack review: 200 streams of one tenant wake together on one alert (a wake-up herd on the store's connection pool).
+    [Fact]
+    public async Task Two_hundred_concurrent_streams_each_get_the_alert_once()
+    {
+        var (tenant, _) = await WithAlertsAsync("herd", "مالطا", 1);
+        var streams = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => OpenAsync(tenant)));
+        try
+        {
+            var live = (await RaiseAsync(1, "مالطا"))[0];
+            var received = await Task.WhenAll(streams.Select(stream => ReadUntilAsync(stream, live)));
+            Assert.All(received, alerts => Assert.Equal([live], Articles(alerts)));
+        }
+        finally
+        {
+            foreach (var stream in streams) stream.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Alerts_raised_while_a_client_catches_up_arrive_once_each_in_order()
     {

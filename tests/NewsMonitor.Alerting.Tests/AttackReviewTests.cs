@@ -57,3 +57,94 @@ public sealed class AttackReviewTests
         Assert.False(valid);
     }
 }
+
+/// <summary>The SMTP sender against hostile or unusual servers and addresses: every outcome is an answer, never a hang or an escaped exception.</summary>
+public sealed class SmtpAttackTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static SmtpMailer Mailer(int port, int timeoutSeconds = 30) =>
+        new(Microsoft.Extensions.Options.Options.Create(new EmailOptions { Host = "127.0.0.1", Port = port, Security = "none", TimeoutSeconds = timeoutSeconds }));
+
+    private static MimeKit.MimeMessage Message(string to)
+    {
+        var message = new MimeKit.MimeMessage { Subject = "test" };
+        message.From.Add(MimeKit.MailboxAddress.Parse("alerts@newsmonitor.example"));
+        message.To.Add(MimeKit.MailboxAddress.Parse(to));
+        message.Body = new MimeKit.TextPart("plain") { Text = "body" };
+        return message;
+    }
+
+    // Addresses EmailTargets accepts: an internationalised local part or domain must be sent or refused as a recorded error.
+    [Theory]
+    [InlineData("jürgen@example.org")]
+    [InlineData("user@bücher.example")]
+    [InlineData("مستخدم@مثال.example")]
+    public async Task Internationalised_addresses_are_sent_or_answered_with_an_error(string address)
+    {
+        Assert.Null(EmailTargets.Check(address));
+        using var server = NewsMonitor.Testing.LoopbackSmtpServer.Start();
+        var (error, _) = await Mailer(server.Port).SendAsync(Message(address), Cancel);
+        Assert.True(error is not null || !server.Messages.IsEmpty, "neither sent nor an error");
+    }
+
+    // A server that accepts the connection and never greets: the send ends with an error within its timeout.
+    [Fact]
+    public async Task A_server_that_never_answers_fails_within_the_timeout()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var accepting = listener.AcceptTcpClientAsync(Cancel).AsTask();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var send = Mailer(((System.Net.IPEndPoint)listener.LocalEndpoint).Port, timeoutSeconds: 2).SendAsync(Message("reader@example.org"), Cancel);
+        var finished = await Task.WhenAny(send, Task.Delay(TimeSpan.FromSeconds(20), Cancel));
+        Assert.Same(send, finished);
+        var (error, retry) = await send;
+        Assert.NotNull(error);
+        Assert.True(retry);
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
+        (await accepting).Dispose();
+    }
+
+    // A server that keeps the connection busy with a greeting that never ends (a continuation line each second, inside
+    // the per-read timeout): the send must still end, bounded by its timeout, not hold the delivery forever.
+    [Fact]
+    public async Task A_server_that_trickles_a_never_ending_greeting_fails_within_a_bound()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync(stop.Token);
+            var stream = client.GetStream();
+            while (!stop.IsCancellationRequested)
+            {
+                await stream.WriteAsync("220-still greeting\r\n"u8.ToArray(), stop.Token);
+                await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+            }
+        }, stop.Token);
+        var send = Mailer(((System.Net.IPEndPoint)listener.LocalEndpoint).Port, timeoutSeconds: 3).SendAsync(Message("reader@example.org"), stop.Token);
+        var finished = await Task.WhenAny(send, Task.Delay(TimeSpan.FromSeconds(30), Cancel));
+        await stop.CancelAsync();
+        Assert.Same(send, finished);
+        Assert.NotNull((await send).Error);
+    }
+
+    // A server that answers garbage instead of SMTP: an error, not an exception that escapes the consumer.
+    [Fact]
+    public async Task A_server_that_answers_garbage_is_an_error()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync(Cancel);
+            var stream = client.GetStream();
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\n\u0000\u0001garbage\r\n\r\n"u8.ToArray(), Cancel);
+            await Task.Delay(TimeSpan.FromSeconds(5), Cancel);
+        }, Cancel);
+        var (error, _) = await Mailer(((System.Net.IPEndPoint)listener.LocalEndpoint).Port, timeoutSeconds: 2).SendAsync(Message("reader@example.org"), Cancel);
+        Assert.NotNull(error);
+    }
+}

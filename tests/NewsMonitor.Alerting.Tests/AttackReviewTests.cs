@@ -1,8 +1,16 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using NewsMonitor.Alerting.Alerts;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.Alerting.Feeds;
+using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Testing;
 
 namespace NewsMonitor.Alerting.Tests;
 
@@ -83,7 +91,7 @@ public sealed class SmtpAttackTests
     public async Task Internationalised_addresses_are_sent_or_answered_with_an_error(string address)
     {
         Assert.Null(EmailTargets.Check(address));
-        using var server = NewsMonitor.Testing.LoopbackSmtpServer.Start();
+        using var server = LoopbackSmtpServer.Start();
         var (error, _) = await Mailer(server.Port).SendAsync(Message(address), Cancel);
         Assert.True(error is not null || !server.Messages.IsEmpty, "neither sent nor an error");
     }
@@ -146,5 +154,60 @@ public sealed class SmtpAttackTests
         }, Cancel);
         var (error, _) = await Mailer(((System.Net.IPEndPoint)listener.LocalEndpoint).Port, timeoutSeconds: 2).SendAsync(Message("reader@example.org"), Cancel);
         Assert.NotNull(error);
+    }
+}
+
+/// <summary>A hostile webhook target (the subscriber chooses the URL): its answer's body must cost the service nothing.</summary>
+public sealed class WebhookTargetAttackTests(AlertingFixture fixture) : IClassFixture<AlertingFixture>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    // Before: the response was read whole into memory (HttpClient buffers up to 2 GB by default) within the 10 s timeout,
+    // so a target streaming an endless 200 body made every delivery buffer as much as it could send in 10 s (gigabytes
+    // over a fast link), then time out and retry, holding a delivery slot all along.
+    [Fact]
+    public async Task A_target_streaming_an_endless_body_gets_one_delivery_that_counts_as_done()
+    {
+        var requests = 0;
+        await using var target = await LoopbackHttpServer.StartAsync(app => app.MapPost("/hook", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref requests);
+            context.Response.StatusCode = 200;
+            // Endless but slow, so the test itself stays small: 64 KB every 100 ms until the service hangs up.
+            var chunk = new byte[1 << 16];
+            try
+            {
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(100, context.RequestAborted);
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
+            {
+                // The service stopped reading: what we want.
+            }
+        }));
+        var tenant = $"t-endless-{Guid.NewGuid().ToString("N")[..8]}";
+        var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/subscriptions")
+        {
+            Content = JsonContent.Create(new { name = "hook", rule = "ليختنشتاين", webhook = new { url = LoopbackHttpServer.AddressOf(target) + "/hook", secret = "a-webhook-secret-of-some-length" } }),
+        };
+        create.Headers.Add(Caller.RoleHeader, "subscriber");
+        create.Headers.Add(Caller.TenantHeader, tenant);
+        var created = await fixture.Client.SendAsync(create, Cancel);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var subscription = (await created.Content.ReadFromJsonAsync<JsonElement>(Cancel)).GetProperty("id").GetGuid();
+        var article = Guid.NewGuid();
+        using var consumed = ConsumeProbe.Start(fixture.Service.Services);
+        await fixture.Probe.PublishAsync(new ArticleReceived(article, "عنوان", "خبر عن ليختنشتاين", null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await consumed.WaitForAsync<AlertRaised>(m => m.SubscriptionId == subscription && m.ArticleId == article, "the delivery finished", queue: "webhook-delivery");
+        Assert.Equal(1, Volatile.Read(ref requests));
+        Assert.InRange(started.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(9));
+        var delivery = (await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{subscription}", Cancel)).GetProperty("delivery");
+        Assert.Equal("ok", delivery.GetProperty("status").GetString());
     }
 }

@@ -170,6 +170,45 @@ public sealed class AlertStreamTests(AlertStreamFixture fixture) : IClassFixture
         Assert.Equal(live, first.Json.GetProperty("articleId").GetGuid());
     }
 
+    // Attack review: a live-only client that saw no alert yet had no id to resume from; its EventSource reconnected
+    // without Last-Event-ID, at the then current end, and lost every alert raised while it was away.
+    [Fact]
+    public async Task A_live_client_that_saw_no_alert_resumes_from_the_ready_event_without_a_gap()
+    {
+        var (tenant, _) = await WithAlertsAsync("gap", "سلوفينيا", 1);
+
+        string? resumeFrom;
+        using (var first = await OpenStreamAsync(fixture.Client, tenant, "", null))
+        {
+            resumeFrom = first.LastEventId;
+        }
+        Assert.NotNull(resumeFrom);
+        var missed = (await RaiseAsync(1, "سلوفينيا"))[0];
+        await FeedAsync(tenant, 2);
+
+        using var again = await OpenAsync(tenant, lastEventId: resumeFrom);
+        var alert = await again.WaitForAsync(e => e.Event == "alert", Wait);
+        Assert.Equal(missed, alert.Json.GetProperty("articleId").GetGuid());
+    }
+
+    // Attack review: 200 streams of one tenant wake together on one alert (a wake-up herd on the store's connection pool).
+    [Fact]
+    public async Task Two_hundred_concurrent_streams_each_get_the_alert_once()
+    {
+        var (tenant, _) = await WithAlertsAsync("herd", "مالطا", 1);
+        var streams = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => OpenAsync(tenant)));
+        try
+        {
+            var live = (await RaiseAsync(1, "مالطا"))[0];
+            var received = await Task.WhenAll(streams.Select(stream => ReadUntilAsync(stream, live)));
+            Assert.All(received, alerts => Assert.Equal([live], Articles(alerts)));
+        }
+        finally
+        {
+            foreach (var stream in streams) stream.Dispose();
+        }
+    }
+
     [Fact]
     public async Task Alerts_raised_while_a_client_catches_up_arrive_once_each_in_order()
     {

@@ -14,6 +14,9 @@ public sealed class ServerSentEventReader(Stream stream) : IDisposable
 {
     private readonly StreamReader _reader = new(stream);
 
+    /// <summary>The last id the stream gave, as an EventSource keeps it and sends it as <c>Last-Event-ID</c> when it reconnects.</summary>
+    public string? LastEventId { get; private set; }
+
     /// <summary>The next event, or null when the stream ends.</summary>
     public async Task<ServerSentEvent?> NextAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +36,7 @@ public sealed class ServerSentEventReader(Stream stream) : IDisposable
             switch (field)
             {
                 case "event": kind = value; break;
-                case "id": id = value; break;
+                case "id": id = LastEventId = value; break;
                 case "data": data = data.Length == 0 ? value : data + "\n" + value; break;
             }
         }

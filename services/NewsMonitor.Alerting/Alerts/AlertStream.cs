@@ -94,7 +94,10 @@ public static class AlertStreamApi
     private static async IAsyncEnumerable<SseItem<AlertView>> Events(AlertWakeUp wakeUp, IDocumentStore store, Caller caller, Guid? subscriptionId, long position,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        yield return new SseItem<AlertView>(null!, "ready");
+        // ready and heartbeat carry the position reached as their id: a client that saw no alert yet (a live-only stream)
+        // still reconnects with a Last-Event-ID (EventSource sends the last id it saw), so alerts raised while it was away
+        // are not lost to a restart at the then current end.
+        yield return new SseItem<AlertView>(null!, "ready") { EventId = AlertCursor.Format(position) };
         var quietSince = DateTimeOffset.UtcNow;
         var checkedAt = DateTimeOffset.UtcNow;
         while (!cancellationToken.IsCancellationRequested)
@@ -123,7 +126,7 @@ public static class AlertStreamApi
             if (DateTimeOffset.UtcNow - quietSince >= Heartbeat)
             {
                 quietSince = DateTimeOffset.UtcNow;
-                yield return new SseItem<AlertView>(null!, "heartbeat");
+                yield return new SseItem<AlertView>(null!, "heartbeat") { EventId = AlertCursor.Format(position) };
             }
         }
     }

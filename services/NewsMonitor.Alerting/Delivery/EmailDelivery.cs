@@ -138,6 +138,9 @@ public sealed class EmailDeliveryConsumerDefinition : ConsumerDefinition<EmailDe
 /// <summary>Sends one message over SMTP with MailKit, with the deployment's settings; one connection per message.</summary>
 public sealed class SmtpMailer(IOptions<EmailOptions> options)
 {
+    /// <summary>Steps of one exchange (connect, login, send, quit), each allowed <see cref="EmailOptions.TimeoutSeconds"/>: the bound of the whole exchange.</summary>
+    public const int ExchangeSteps = 4;
+
     /// <summary>
     /// Sends <paramref name="message"/>; returns the error (null on success) and whether another try may help: a
     /// permanent refusal (an SMTP 5xx reply, a failed login) does not change in seconds; a connection problem or a
@@ -147,6 +150,13 @@ public sealed class SmtpMailer(IOptions<EmailOptions> options)
     {
         var settings = options.Value;
         using var client = new SmtpClient { Timeout = settings.TimeoutSeconds * 1_000 };
+        // MailKit's timeout bounds each read, not the exchange: a server that trickles a reply line by line (a greeting
+        // of endless "220-" lines) would hold this delivery, and the consumer slot, forever. The whole exchange (connect,
+        // login, send, quit) gets one timeout per step.
+        var exchange = TimeSpan.FromSeconds(settings.TimeoutSeconds * ExchangeSteps);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(exchange);
+        var token = deadline.Token;
         try
         {
             var security = settings.Security.Trim().ToLowerInvariant() switch
@@ -155,11 +165,15 @@ public sealed class SmtpMailer(IOptions<EmailOptions> options)
                 "tls" => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.StartTls,
             };
-            await client.ConnectAsync(settings.Host!, settings.Port, security, cancellationToken);
-            if (!string.IsNullOrEmpty(settings.Username)) await client.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
-            await client.SendAsync(message, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
+            await client.ConnectAsync(settings.Host!, settings.Port, security, token);
+            if (!string.IsNullOrEmpty(settings.Username)) await client.AuthenticateAsync(settings.Username, settings.Password ?? "", token);
+            await client.SendAsync(message, token);
+            await client.DisconnectAsync(quit: true, token);
             return (null, true);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return ($"SMTP exchange with {settings.Host}:{settings.Port} took longer than {exchange.TotalSeconds:0} s", true);
         }
         catch (SmtpCommandException exception)
         {

@@ -124,7 +124,9 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         request.Headers.Add("X-NewsMonitor-Delivery", deliveryId.ToString());
         try
         {
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+            // Only the status matters: the body is never read (the target is the subscriber's choice, and by default
+            // HttpClient would buffer up to 2 GB of it and wait for its end within the timeout).
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             return (response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", true);
         }
         catch (HttpRequestException exception) when (exception.InnerException is OutboundAddressRefusedException refused)

@@ -50,8 +50,9 @@ public static class WebhookPayloads
         var actions = new JsonArray();
         foreach (var alert in alerts.Take(MaxListed))
         {
-            body.Add(TextBlock(alert.Title, bold: true, large: heading is null));
-            body.Add(TextBlock(Matched(alert.Matched), subtle: true));
+            // Teams renders Markdown in a TextBlock: escaped, a hostile title cannot become a link or change the card's text.
+            body.Add(TextBlock(MarkdownEscape(alert.Title), bold: true, large: heading is null));
+            body.Add(TextBlock(MarkdownEscape(Matched(alert.Matched)), subtle: true));
             if (HttpUrl(alert.Url) is { } url)
             {
                 // One alert: a button; several: each title's own link line (cards allow only a few actions).
@@ -60,7 +61,7 @@ public static class WebhookPayloads
             }
         }
         if (alerts.Count > MaxListed) body.Add(TextBlock(More(alerts.Count), subtle: true));
-        body.Add(TextBlock($"NewsMonitor · {subscription}", subtle: true));
+        body.Add(TextBlock(MarkdownEscape($"NewsMonitor · {subscription}"), subtle: true));
         var card = new JsonObject
         {
             ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",

@@ -31,7 +31,7 @@ public static class AtomFeed
         var feed = new SyndicationFeed
         {
             Id = $"urn:uuid:{subscriptionId}",
-            Title = new TextSyndicationContent($"NewsMonitor: {name}"),
+            Title = new TextSyndicationContent(XmlText($"NewsMonitor: {name}")),
             LastUpdatedTime = updated,
             Generator = "NewsMonitor",
             // Atom needs an author on the feed or on every entry.
@@ -51,9 +51,9 @@ public static class AtomFeed
         var item = new SyndicationItem
         {
             Id = $"urn:uuid:{entry.AlertId}",
-            Title = new TextSyndicationContent(entry.Title),
+            Title = new TextSyndicationContent(XmlText(entry.Title)),
             LastUpdatedTime = entry.RaisedAt,
-            Summary = new TextSyndicationContent(Summary(entry.Matched)),
+            Summary = new TextSyndicationContent(XmlText(Summary(entry.Matched))),
         };
         if (entry.PublishedAt is { } published) item.PublishDate = published;
         // Only http(s) links: a javascript: or data: URL from a hostile source must not become a link in a reader.
@@ -61,6 +61,34 @@ public static class AtomFeed
         // xml:lang tells a reader the entry's language, so Arabic titles are shaped and laid out right to left.
         if (LanguageTag(entry.Language) is { } language) item.AttributeExtensions[new XmlQualifiedName("lang", XmlNamespace)] = language;
         return item;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with every character XML 1.0 cannot carry (C0 controls but tab and line breaks, U+FFFE,
+    /// U+FFFF, lone surrogates) replaced by U+FFFD: the writer throws on them, and one hostile title would otherwise
+    /// make the whole feed fail for its subscriber.
+    /// </summary>
+    public static string XmlText(string text)
+    {
+        StringBuilder? safe = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                safe?.Append(c).Append(text[i + 1]);
+                i++;
+                continue;
+            }
+            if (XmlConvert.IsXmlChar(c))
+            {
+                safe?.Append(c);
+                continue;
+            }
+            safe ??= new StringBuilder(text.Length).Append(text, 0, i);
+            safe.Append('\uFFFD');
+        }
+        return safe?.ToString() ?? text;
     }
 
     /// <summary>The entry's summary: the terms of the rule that matched.</summary>

@@ -27,10 +27,11 @@ NM_RABBIT_ADMIN_USER=newsmonitor-admin
 # The integrator's permissions: configure, write and read its own queues (names starting `integrator.`), read — that is,
 # bind its queues to — the article event exchanges. No configure or write on ours (it can neither publish to an event
 # exchange nor declare or delete our queues and exchanges); no read on AlertRaised, AlertDigestCompiled or
-# IIntegrationEvent, which carry subscribers' tenants and alerts (the gateway keeps alerts from integrator keys too).
+# IIntegrationEvent, which carry subscribers' tenants and alerts, nor on ArticleAlertsEvaluated, whose alert count would
+# tell an integrator (who can post articles) whether any tenant watches a term (the gateway keeps alerts from integrator keys too).
 NM_INTEGRATOR_CONFIGURE='^integrator\.'
 NM_INTEGRATOR_WRITE='^integrator\.'
-NM_INTEGRATOR_READ='^(integrator\..*|NewsMonitor\.Contracts:(ArticleReceived|ArticleClassified|EntitiesExtracted|ArticleAlertsEvaluated))$'
+NM_INTEGRATOR_READ='^(integrator\..*|NewsMonitor\.Contracts:(ArticleReceived|ArticleClassified|EntitiesExtracted))$'
 NM_GATEWAY_PORT=${NEWSMONITOR_GATEWAY_PORT:-8080}
 NM_CONFIGURATION=${NEWSMONITOR_CONFIGURATION:-Release}
 

@@ -14,8 +14,10 @@ public sealed class FeedRulesTests
         var operatorTypes = FeedTypes.Select("", isOperator: true, out _, out _)!;
 
         Assert.Equal(
-            ["org.newsmonitor.article.received", "org.newsmonitor.article.classified", "org.newsmonitor.article.entities-extracted", "org.newsmonitor.article.alerts-evaluated"],
+            ["org.newsmonitor.article.received", "org.newsmonitor.article.classified", "org.newsmonitor.article.entities-extracted"],
             integrator.Select(type => type.Name));
+        // The evaluation's alert count would tell an integrator (who can post articles) whether any tenant watches a term.
+        Assert.DoesNotContain(integrator, type => type.Contract == typeof(ArticleAlertsEvaluated));
         Assert.Equal(6, operatorTypes.Count);
         Assert.Contains(operatorTypes, type => type.Contract == typeof(AlertRaised));
         Assert.Contains(operatorTypes, type => type.Contract == typeof(AlertDigestCompiled));

@@ -25,7 +25,8 @@ public static class FeedTypes
         new("org.newsmonitor.article.received", typeof(ArticleReceived), "ingestion", false),
         new("org.newsmonitor.article.classified", typeof(ArticleClassified), "classification", false),
         new("org.newsmonitor.article.entities-extracted", typeof(EntitiesExtracted), "entities", false),
-        new("org.newsmonitor.article.alerts-evaluated", typeof(ArticleAlertsEvaluated), "alerting", false),
+        // Operators only: its alert count tells an integrator, who can post articles, whether any tenant watches a term.
+        new("org.newsmonitor.article.alerts-evaluated", typeof(ArticleAlertsEvaluated), "alerting", true),
         new("org.newsmonitor.alert.raised", typeof(AlertRaised), "alerting", true),
         new("org.newsmonitor.digest.compiled", typeof(AlertDigestCompiled), "alerting", true),
     ];

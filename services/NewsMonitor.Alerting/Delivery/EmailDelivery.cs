@@ -6,6 +6,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using NewsMonitor.Alerting.Alerts;
+using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.Contracts;
 
@@ -30,8 +31,8 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
         var subscription = await DeliverableAsync(alert.SubscriptionId, context.CancellationToken);
         // Hourly and daily subscriptions get their alerts in the period's digest instead.
         if (subscription is null || subscription.Mode != "immediate") return;
-        var urls = await UrlsAsync([alert.ArticleId], context.CancellationToken);
-        var item = new EmailItem(alert.AlertId, alert.Title, urls.GetValueOrDefault(alert.ArticleId), alert.Matched, alert.RaisedAt);
+        var links = await ArticleLinks.LoadAsync(session, [alert.ArticleId], context.CancellationToken);
+        var item = new EmailItem(alert.AlertId, alert.Title, links.GetValueOrDefault(alert.ArticleId)?.Url, alert.Matched, alert.RaisedAt);
         await DeliverAsync(subscription, alert.AlertId, [item], null, context.CancellationToken);
     }
 
@@ -43,8 +44,8 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
         var subscription = await DeliverableAsync(digest.SubscriptionId, context.CancellationToken);
         if (subscription is null) return;
         var listed = digest.Alerts.Take(EmailMessages.MaxItems).ToList();
-        var urls = await UrlsAsync(listed.Select(alert => alert.ArticleId).Distinct().ToList(), context.CancellationToken);
-        var items = digest.Alerts.Select(alert => new EmailItem(alert.AlertId, alert.Title, urls.GetValueOrDefault(alert.ArticleId), alert.Matched, alert.RaisedAt)).ToList();
+        var links = await ArticleLinks.LoadAsync(session, listed.Select(alert => alert.ArticleId), context.CancellationToken);
+        var items = digest.Alerts.Select(alert => new EmailItem(alert.AlertId, alert.Title, links.GetValueOrDefault(alert.ArticleId)?.Url, alert.Matched, alert.RaisedAt)).ToList();
         await DeliverAsync(subscription, digest.DigestId, items, (digest.PeriodStart, digest.PeriodEnd), context.CancellationToken);
     }
 
@@ -57,14 +58,6 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
     }
 
     // The articles' URLs as alerting noted them (null for articles noted before issue 15 or without one).
-    private async Task<Dictionary<Guid, string?>> UrlsAsync(IReadOnlyList<Guid> articleIds, CancellationToken cancellationToken)
-    {
-        var urls = new Dictionary<Guid, string?>();
-        foreach (var id in articleIds)
-            urls[id] = (await session.Events.AggregateStreamAsync<AlertingArticle>(id, token: cancellationToken))?.Url;
-        return urls;
-    }
-
     private async Task DeliverAsync(Subscription subscription, Guid deliveryId, IReadOnlyList<EmailItem> items, (DateTimeOffset, DateTimeOffset)? period,
         CancellationToken cancellationToken)
     {
@@ -74,22 +67,15 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
                           ?? throw new InvalidOperationException("Alerting:PublicBaseUrl is not set; mail needs it for the unsubscribe link.");
         var letter = new EmailLetter(deliveryId, subscription.Name, subscription.Mode, new MailboxAddress(settings.From.Name, settings.From.Address!),
             MailboxAddress.Parse(address), items, period, unsubscribe, clock.GetUtcNow());
-        var attempts = 0;
-        string? error;
-        while (true)
+        // A fresh message per try: MimeKit may change a message while writing it (encodings), and the bytes stay the same.
+        var (error, attempts) = await DeliveryRetry.RunAsync(token => mailer.SendAsync(EmailMessages.Compose(letter), token), settings.Attempts,
+            settings.FirstRetryMilliseconds, clock,
+            (attempt, failure, delay) => logger.LogInformation("Email delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
+                deliveryId, attempt, failure, delay), cancellationToken);
+        if (error is null)
         {
-            attempts++;
-            // A fresh message per try: MimeKit may change a message while writing it (encodings), and the bytes stay the same.
-            (error, var retry) = await mailer.SendAsync(EmailMessages.Compose(letter), cancellationToken);
-            if (error is null)
-            {
-                if (subscription.EmailStatus == "failing") await RecordAsync(subscription.Id, new EmailDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
-                return;
-            }
-            if (!retry || attempts >= settings.Attempts) break;
-            var delay = settings.FirstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
-            logger.LogInformation("Email delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", deliveryId, attempts, error, (int)delay);
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, cancellationToken);
+            if (subscription.EmailStatus == "failing") await RecordAsync(subscription.Id, new EmailDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
+            return;
         }
         // The address is the subscriber's personal data: the log names the subscription, not the address.
         logger.LogWarning("Email delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);

@@ -93,25 +93,18 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         var secret = secrets.Open(webhook);
         // No address check here: the delivery client checks the address it connects to (resolving again here would
         // check one answer of the name and connect to another).
-        var error = secret is null ? "The webhook secret cannot be opened: the key that sealed it is not in the key ring." : null;
-        var attempts = 0;
-        while (error is null)
+        var (error, attempts) = secret is null
+            ? ("The webhook secret cannot be opened: the key that sealed it is not in the key ring.", 0)
+            : await DeliveryRetry.RunAsync(token => PostAsync(url, secret, deliveryId, body, token), settings.Attempts, settings.FirstRetryMilliseconds, clock,
+                (attempt, failure, delay) => logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
+                    deliveryId, attempt, failure, delay), cancellationToken);
+        if (error is null)
         {
-            attempts++;
-            (error, var retry) = await PostAsync(url, secret!, deliveryId, body, cancellationToken);
-            if (error is null)
-            {
-                if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
-                return;
-            }
-            if (!retry || attempts >= settings.Attempts) break;
-            var delay = settings.FirstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
-            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms", deliveryId, attempts, error, (int)delay);
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, cancellationToken);
-            error = null;
+            if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
+            return;
         }
         logger.LogWarning("Webhook delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
-        await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error!, clock.GetUtcNow()), cancellationToken);
+        await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);
     }
 
     // The error (null on success) and whether another try may help: a refused address does not change in seconds; a

@@ -19,9 +19,6 @@ public static class DigestPeriods
 {
     private static readonly Guid Scope = new("3c9a2f1e-7b44-4e0a-9d6b-2a1f5e8c7d10");
 
-    /// <summary>How many closed periods are looked back over, so a node that was down still compiles what it missed.</summary>
-    public const int LookBack = 3;
-
     /// <summary>The length of a mode's period, or null for <c>immediate</c>.</summary>
     public static TimeSpan? Length(string mode) => mode switch
     {

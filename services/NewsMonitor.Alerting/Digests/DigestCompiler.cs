@@ -27,10 +27,10 @@ public sealed class DigestCompiler(IDocumentSession session)
 
         // Where each subscription stands: the end of its last digest, and since when it has been a digest subscription
         // (alerts raised while it was immediate were delivered one by one and are not digested again).
-        var compiledUntil = (await session.AdvancedSql.QueryAsync<Guid, DateTimeOffset>(
-                $"select (data ->> 'subscriptionId')::uuid, max((data ->> 'periodEnd')::timestamptz) from {DigestTable()} where (data ->> 'subscriptionId')::uuid = any(?) group by 1",
+        var compiledUntil = (await session.QueryAsync<DigestWatermark>(
+                $"select jsonb_build_object('subscriptionId', data ->> 'subscriptionId', 'compiledUntil', max((data ->> 'periodEnd')::timestamptz)) from {DigestTable()} where (data ->> 'subscriptionId')::uuid = any(?) group by data ->> 'subscriptionId'",
                 cancellationToken, ids))
-            .ToDictionary(row => row.Item1, row => row.Item2);
+            .ToDictionary(row => row.SubscriptionId, row => row.CompiledUntil);
         var modeChanges = (await session.Events.QueryAllRawEvents()
                 .Where(stored => stored.StreamId.IsOneOf(ids) && stored.EventTypesAre(typeof(SubscriptionCreated), typeof(SubscriptionChanged)))
                 .OrderBy(stored => stored.Sequence)
@@ -96,7 +96,7 @@ public sealed class DigestCompiler(IDocumentSession session)
             await session.SaveChangesInCommitOrderAsync(cancellationToken);
             return added;
         }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
+        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception) || IsMartenStreamCollision(exception))
         {
             // Another node stored some of them first. Nothing of this batch was stored (one transaction); the next pass
             // starts after the digests now stored and compiles whatever is still missing.
@@ -104,8 +104,18 @@ public sealed class DigestCompiler(IDocumentSession session)
         }
     }
 
+    // Marten 9 reports a taken stream id as its own ExistingStreamIdCollisionException, not the JasperFx one the shared
+    // check looked for; recognised here too, so a concurrent node's digest is never an error whichever check is current.
+    private static bool IsMartenStreamCollision(Exception exception) =>
+        exception is Marten.Exceptions.ExistingStreamIdCollisionException
+        || exception.InnerException is { } inner && IsMartenStreamCollision(inner)
+        || exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsMartenStreamCollision);
+
     private string DigestTable() => session.DocumentStore.Options.Schema.For<Digest>();
 }
+
+/// <summary>The end of a subscription's last digest.</summary>
+public sealed record DigestWatermark(Guid SubscriptionId, DateTimeOffset CompiledUntil);
 
 /// <summary>What the digest plan needs of a subscription.</summary>
 public sealed record DigestSubscription(Guid Id, string Tenant, TimeSpan Length);

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Marten;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace NewsMonitor.ServiceDefaults;
@@ -41,9 +43,52 @@ public static class CommitOrder
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         // The sequence numbers are taken inside this save, after the lock; the commit at its end releases the lock.
-        await session.SaveChangesAsync(cancellationToken);
+        Ordered.AddOrUpdate(session, LockClass);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            Ordered.Remove(session);
+        }
     }
+
+    /// <summary>Sessions saving through <see cref="SaveChangesInCommitOrderAsync"/> right now, for <see cref="CommitOrderGuard"/>.</summary>
+    private static readonly ConditionalWeakTable<IDocumentSession, object> Ordered = new();
+
+    internal static bool IsSavingInOrder(IDocumentSession session) => Ordered.TryGetValue(session, out _);
 
     /// <summary>True when the session has events to append.</summary>
     public static bool HasEvents(IDocumentSession session) => session.PendingChanges.Streams().Any(stream => stream.Events.Count > 0);
+}
+
+/// <summary>What <see cref="CommitOrderGuard"/> does with an event append saved without the commit-order lock.</summary>
+public enum UnorderedAppends
+{
+    /// <summary>Saved as it is (the default until every write path saves in commit order).</summary>
+    Allow,
+
+    /// <summary>Saved, with a warning naming the streams' types.</summary>
+    Warn,
+
+    /// <summary>Refused with <see cref="InvalidOperationException"/>, before anything is written.</summary>
+    Refuse,
+}
+
+/// <summary>
+/// Finds event appends saved with a plain <c>SaveChangesAsync</c>, which a relay could miss
+/// (<c>NewsMonitor:Events:UnorderedAppends</c>: Allow, Warn or Refuse). Tests and the reliability suite run with Refuse.
+/// </summary>
+internal sealed class CommitOrderGuard(UnorderedAppends mode, ILogger logger) : DocumentSessionListenerBase
+{
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        if (mode == UnorderedAppends.Allow || !CommitOrder.HasEvents(session) || CommitOrder.IsSavingInOrder(session)) return Task.CompletedTask;
+        var streams = string.Join(", ", session.PendingChanges.Streams().Select(stream => stream.AggregateType?.Name ?? "stream").Distinct());
+        if (mode == UnorderedAppends.Refuse)
+            throw new InvalidOperationException($"Events appended ({streams}) without SaveChangesInCommitOrderAsync: the async daemon could step over them.");
+        logger.LogWarning("Events appended ({Streams}) without SaveChangesInCommitOrderAsync: the async daemon could step over them", streams);
+        return Task.CompletedTask;
+    }
 }

@@ -32,6 +32,10 @@ public static class EventStoreExtensions
         // Marten's default logger prints every parameter of a failed command (whole events); this one prints none.
         builder.Services.ConfigureMarten((services, options) =>
             options.Logger(new RedactingMartenLogger(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Marten"))));
+        // Appends saved without the commit-order lock (CommitOrder) are allowed, warned about or refused.
+        var unordered = Enum.Parse<UnorderedAppends>(builder.Configuration["NewsMonitor:Events:UnorderedAppends"] ?? nameof(UnorderedAppends.Allow), ignoreCase: true);
+        builder.Services.ConfigureMarten((services, options) => options.Listeners.Add(
+            new CommitOrderGuard(unordered, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("NewsMonitor.CommitOrder"))));
 
         return builder.Services.AddMarten(options =>
             {
@@ -46,8 +50,10 @@ public static class EventStoreExtensions
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
                 // A rolled-back append (an optimistic-concurrency loser, retried) leaves a hole in the event sequence.
                 // The daemon waits this long before stepping over a hole, and every relay and projection behind it
-                // waits too: the 3 s default showed as 3 s alert spikes. Marten (9.16.1+) steps over only when no live
-                // transaction could still fill the hole, so a short wait does not skip an in-flight event.
+                // waits too: the 3 s default showed as 3 s alert spikes. Marten steps over only when it finds no live
+                // transaction that began before it saw the hole; a plain Rich append numbers its events before its
+                // transaction begins, so it is not found: appends save through CommitOrder, under a lock, in a
+                // transaction that is open before the numbers are taken (docs/reliability-sequence.md).
                 options.Projections.StaleSequenceThreshold = TimeSpan.FromMilliseconds(250);
                 configure(options);
             })

@@ -63,7 +63,7 @@ public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIn
         if (kind == ArticleFactKinds.Text) stream.AppendOne(new ArticleEvaluated(articleId, alertIds, now));
         try
         {
-            await session.SaveChangesAsync(cancellationToken);
+            await session.SaveChangesInCommitOrderAsync(cancellationToken);
         }
         catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
         {

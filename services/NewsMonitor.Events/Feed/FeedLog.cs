@@ -1,4 +1,5 @@
 using Marten;
+using NewsMonitor.ServiceDefaults;
 using Npgsql;
 
 namespace NewsMonitor.Events.Feed;
@@ -14,7 +15,7 @@ namespace NewsMonitor.Events.Feed;
 public static class FeedLog
 {
     // The two-key form of the advisory lock: a key space of its own, apart from the one-key locks Marten's daemon takes.
-    internal const int LockClass = 0x4E4D4556; // "NMEV"
+    internal const int LockClass = CommitOrder.LockClass; // "NMEV": the lock every service's appends take
 
     /// <summary>
     /// Appends <paramref name="events"/> (message id, integration event), each as a new stream named by its message id,
@@ -40,7 +41,8 @@ public static class FeedLog
             session.Events.StartStream(id, message);
             appended++;
         }
-        await session.SaveChangesAsync(cancellationToken);
+        // Through CommitOrder (the same lock, taken again within this transaction) so NewsMonitor:Events:UnorderedAppends=Refuse accepts it.
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return appended;
     }
 

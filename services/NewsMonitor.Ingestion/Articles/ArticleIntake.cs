@@ -110,7 +110,7 @@ public sealed class ArticleIntake(IDocumentStore store, TimeProvider clock, Lang
             outcomes[i] = match is null ? IntakeOutcome.Accepted(article.Id) : IntakeOutcome.NearDuplicate(article.Id, match);
             started++;
         }
-        if (started > 0) await session.SaveChangesAsync(cancellationToken);
+        if (started > 0) await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return outcomes;
     }
 

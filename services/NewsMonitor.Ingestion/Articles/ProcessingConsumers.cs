@@ -1,6 +1,7 @@
 using Marten;
 using MassTransit;
 using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Ingestion.Articles;
 
@@ -16,7 +17,7 @@ public static class ProcessingProgress
         var stream = await session.Events.FetchForWriting<Article>(articleId, cancellationToken);
         if (stream.Aggregate is null || stream.Aggregate.Has(step)) return;
         stream.AppendOne(new ArticleProcessingStepCompleted(articleId, step, at));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
     }
 }
 

@@ -260,7 +260,7 @@ public sealed partial class PollRunner(
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (SourcePoller.IsStreamCollision(exception))
+        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
         {
             // Already recorded (a poll that lost its lease got here first): counted once, by that poll.
             return new ItemOutcome(null, null);

@@ -187,7 +187,7 @@ public static partial class SourcesApi
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (Polling.SourcePoller.IsStreamCollision(exception) || Polling.SourcePoller.IsConcurrencyConflict(exception))
+        catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
         {
             // Two requests for the same feed at once: the other one created it.
             return (id, false);

@@ -30,6 +30,8 @@ public static class EventStoreSessions
         where TAggregate : class
     {
         var stream = await session.Events.FetchForWriting<TAggregate>(streamId, cancellationToken);
+        // A document read between two commits (see Agrees): the message is retried and reads again, in a new scope.
+        if (!Agrees(stream)) throw new InvalidOperationException($"Stream {streamId} changed while it was read; the message is retried.");
         var decided = await decide(stream.Aggregate);
         if (decided.Count == 0) return false;
         stream.AppendMany(decided);
@@ -88,26 +90,50 @@ public static class EventStoreSessions
         int attempts = WriteAttempts)
         where TAggregate : class
     {
-        for (var attempt = 1; ; attempt++)
+        // Each try reads and writes in a session of its own. A session that tried once keeps what it read: Marten's inline
+        // projection applied the next try's events to the document the first try fetched, so an edit between the two was
+        // lost from the read model (the stream itself was right). The caller's session only names the store.
+        var store = session.DocumentStore;
+        var trace = System.Diagnostics.Activity.Current;
+        for (int attempt = 1, unsettledReads = 0; ;)
         {
-            var stream = await session.Events.FetchForWriting<TAggregate>(streamId, cancellationToken);
+            await using var writer = store.LightweightSession();
+            var stream = await writer.Events.FetchForWriting<TAggregate>(streamId, cancellationToken);
+            if (!Agrees(stream))
+            {
+                // Read between two commits: read again (not a lost race, so it does not count as one), a bounded number of times.
+                if (++unsettledReads >= ConsistentReadAttempts) return conflicted();
+                continue;
+            }
             var (events, answer) = decide(stream.Aggregate);
             if (events.Count == 0) return answer;
             stream.AppendMany(events);
-            session.KeepTraceContext();
+            if (trace?.Id is { } traceParent) writer.SetHeader(Telemetry.TraceParentHeader, traceParent);
             try
             {
-                await session.SaveChangesAsync(cancellationToken);
+                await writer.SaveChangesAsync(cancellationToken);
                 return answer;
             }
             catch (Exception exception) when (IsWriteConflict(exception))
             {
-                // Nothing of this attempt was stored; forget it, so the next one starts from what is committed.
-                session.EjectAllPendingChanges();
-                if (attempt >= attempts) return conflicted();
+                // Nothing of this try was stored; the next one decides on what is committed now.
+                if (++attempt > attempts) return conflicted();
             }
         }
     }
+
+    // Reads of a stream whose aggregate and version disagreed, in a row, before the write is treated as a conflict.
+    private const int ConsistentReadAttempts = 5;
+
+    /// <summary>
+    /// Whether the aggregate FetchForWriting read agrees with the version the append will expect. For an inline projection
+    /// Marten reads the stream's version and the stored document in two statements, each with its own snapshot under READ
+    /// COMMITTED, so a commit between them pairs one version with the document of another: a stale state would then decide
+    /// at a fresh version (a lost update the version check cannot see), and the inline projection would apply the new
+    /// events to that stale document. An aggregate that carries its version (<see cref="IVersionedAggregate"/>) shows it.
+    /// </summary>
+    private static bool Agrees<TAggregate>(JasperFx.Events.IEventStream<TAggregate> stream) where TAggregate : class =>
+        stream.Aggregate is not IVersionedAggregate versioned || versioned.Version == (stream.StartingVersion ?? 0);
 
     /// <summary>
     /// The detail of the 409 an endpoint answers when its write kept losing to concurrent writers
@@ -115,4 +141,16 @@ public static class EventStoreSessions
     /// </summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult WriteConflict(string what) =>
         Problems.Conflict($"{what} was changed by another request meanwhile, several times in a row; read it again and retry.");
+}
+
+/// <summary>
+/// An aggregate projected inline that carries the version of its stream (Marten sets a public <c>Version</c> property of
+/// a single-stream aggregate to the stream's version when it projects it). The one write path checks it against the
+/// version it appends at, so a document read between two commits never decides (see
+/// <see cref="EventStoreSessions.DecideAndAppendWithRetriesAsync{TAggregate, TAnswer}"/>).
+/// </summary>
+public interface IVersionedAggregate
+{
+    /// <summary>The version of the stream this state was folded up to.</summary>
+    long Version { get; }
 }

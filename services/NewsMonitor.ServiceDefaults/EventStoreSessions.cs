@@ -93,6 +93,12 @@ public static class EventStoreSessions
         // Each try reads and writes in a session of its own. A session that tried once keeps what it read: Marten's inline
         // projection applied the next try's events to the document the first try fetched, so an edit between the two was
         // lost from the read model (the stream itself was right). The caller's session only names the store.
+        // No stream has the empty id (Marten refuses to read one): it is decided as missing, and nothing is stored under it.
+        if (streamId == Guid.Empty)
+        {
+            var (none, missing) = decide(null);
+            return none.Count == 0 ? missing : throw new ArgumentException("Events cannot be appended to the empty stream id.", nameof(streamId));
+        }
         var store = session.DocumentStore;
         var trace = System.Diagnostics.Activity.Current;
         for (int attempt = 1, unsettledReads = 0; ;)
@@ -153,4 +159,20 @@ public interface IVersionedAggregate
 {
     /// <summary>The version of the stream this state was folded up to.</summary>
     long Version { get; }
+}
+
+/// <summary>
+/// Answers 409 problem+json, not 500, when an endpoint's save lost to a concurrent writer (the version it read moved, or
+/// the stream it started exists; <see cref="EventStoreSessions.IsWriteConflict"/>) and the endpoint did not decide again
+/// itself: nothing was stored, and the caller reads the resource again and retries. Endpoints on the one write path
+/// (<see cref="EventStoreSessions.DecideAndAppendWithRetriesAsync{TAggregate, TAnswer}"/>) retry first and answer their own 409.
+/// </summary>
+internal sealed class WriteConflictExceptionHandler : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(Microsoft.AspNetCore.Http.HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!EventStoreSessions.IsWriteConflict(exception) || httpContext.Response.HasStarted) return false;
+        await EventStoreSessions.WriteConflict("The resource").ExecuteAsync(httpContext);
+        return true;
+    }
 }

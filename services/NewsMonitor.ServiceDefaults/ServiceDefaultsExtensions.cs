@@ -26,6 +26,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Type ??= Problems.TypeOf(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
         builder.Services.AddExceptionHandler<InputExceptionHandler>();
+        // A save that lost to a concurrent writer is 409 (read again and retry), not 500 (issue 16, "One write path").
+        builder.Services.AddExceptionHandler<WriteConflictExceptionHandler>();
         // Binding failures throw, so InputExceptionHandler can name the field and the reason instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new CheckedStringConverter()));

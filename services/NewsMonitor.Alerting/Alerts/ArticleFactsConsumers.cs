@@ -49,9 +49,13 @@ public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIn
                 .SelectMany(entry => entry.Value.Match(facts))
                 .ToList();
             var repeats = after.DuplicateOf is { } original ? await AlertedOnAsync(original, hits.Select(hit => hit.Id), cancellationToken) : [];
+            // A subscription whose rule changed between two facts of the article may be decided again; its alert on this
+            // article, if stored, stands. Only alerts not yet raised are started, so a collision at save can only be a
+            // concurrent writer, and the whole step (fact included) is retried rather than half kept.
+            var raised = await AlertedOnAsync(articleId, hits.Select(hit => hit.Id), cancellationToken);
             foreach (var hit in hits)
             {
-                if (repeats.Contains(hit.Id)) continue;
+                if (repeats.Contains(hit.Id) || raised.Contains(hit.Id)) continue;
                 var alertId = AlertId(hit.Id, articleId);
                 alertIds.Add(alertId);
                 session.Events.StartStream<Alert>(alertId,
@@ -61,17 +65,13 @@ public sealed class ArticleFactRecorder(IDocumentSession session, SubscriptionIn
         }
         // Once the text is there, the rules that need only the text have been decided: the article is evaluated.
         if (kind == ArticleFactKinds.Text) stream.AppendOne(new ArticleEvaluated(articleId, alertIds, now));
-        try
-        {
-            await session.SaveChangesInCommitOrderAsync(cancellationToken);
-        }
-        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
-        {
-            // An alert of this step already exists: a concurrent copy of this message committed first.
-        }
+        // No collision is caught here: the fact and its alerts are one transaction, and swallowing a collision would drop
+        // the fact. A concurrent copy of this message that committed first makes this save fail (version or alert id);
+        // MassTransit's retry runs it again, and it then finds the fact noted and does nothing.
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
     }
 
-    // The subscriptions among these whose alert on the original is stored (alert ids are derived from the pair).
+    // The subscriptions among these whose alert on the article is stored (alert ids are derived from the pair).
     private async Task<HashSet<Guid>> AlertedOnAsync(Guid original, IEnumerable<Guid> subscriptions, CancellationToken cancellationToken)
     {
         var bySubscription = subscriptions.Distinct().ToDictionary(subscription => AlertId(subscription, original));

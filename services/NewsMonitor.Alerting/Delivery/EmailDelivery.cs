@@ -84,8 +84,15 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
 
     private async Task RecordAsync(Guid subscriptionId, object change, CancellationToken cancellationToken)
     {
-        session.Events.Append(subscriptionId, change);
-        await session.SaveChangesAsync(cancellationToken);
+        // Decided on the subscription as it is now (the one write path): a recovery another delivery recorded first is
+        // not recorded twice, and nothing is recorded on a subscription deleted meanwhile.
+        SubscriptionCommand command = change switch
+        {
+            EmailDeliveryFailed failed => new RecordEmailFailure(subscriptionId, failed.DeliveryId, failed.Attempts, failed.Error, failed.At),
+            EmailDeliveryRecovered recovered => new RecordEmailRecovery(subscriptionId, recovered.DeliveryId, recovered.At),
+            _ => throw new ArgumentException($"Not an email delivery outcome: {change.GetType().Name}.", nameof(change)),
+        };
+        await session.RecordAsync(command, cancellationToken);
     }
 }
 
@@ -108,8 +115,7 @@ public sealed class EmailConfirmations(SmtpMailer mailer, IOptions<EmailOptions>
         var (error, _) = await mailer.SendAsync(message, cancellationToken);
         if (error is null) return null;
         logger.LogWarning("The email confirmation request for subscription {SubscriptionId} could not be sent: {Error}", subscription, error);
-        session.Events.Append(subscription, new EmailDeliveryFailed(subscription, Guid.Empty, 1, "The confirmation request could not be sent: " + error, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.RecordAsync(new RecordEmailFailure(subscription, Guid.Empty, 1, "The confirmation request could not be sent: " + error, clock.GetUtcNow()), cancellationToken);
         return error;
     }
 }

@@ -16,16 +16,19 @@ public sealed class LegacyWebhookSecrets(IDocumentStore store, WebhookSecrets se
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<Subscription> legacy;
-        await using (var session = store.LightweightSession())
+        await using (var query = store.QuerySession())
         {
-            legacy = await session.Query<Subscription>().Where(subscription => subscription.Webhook != null && subscription.Webhook.Secret != null).ToListAsync(cancellationToken);
-            if (legacy.Count == 0) return;
-            foreach (var subscription in legacy)
-            {
-                var sealedWebhook = secrets.Seal(subscription.Webhook!.Url, subscription.Webhook.Secret!);
-                session.Events.Append(subscription.Id, new WebhookSecretSealed(subscription.Id, sealedWebhook.SealedSecret!, clock.GetUtcNow()));
-            }
-            await session.SaveChangesAsync(cancellationToken);
+            legacy = await query.Query<Subscription>().Where(subscription => subscription.Webhook != null && subscription.Webhook.Secret != null).ToListAsync(cancellationToken);
+        }
+        if (legacy.Count == 0) return;
+        foreach (var subscription in legacy)
+        {
+            await using var session = store.LightweightSession();
+            // Sealed from the clear secret on the stream as read now (an owner's change meanwhile may have replaced it);
+            // one a concurrent replica sealed first is left as it is.
+            await session.DecideAsync(subscription.Id,
+                state => new SealSecret(state.Id, state.Webhook?.Secret is { } secret ? secrets.Seal(state.Webhook.Url, secret).SealedSecret! : "", clock.GetUtcNow()),
+                (_, decision) => decision.Events.Count > 0, () => false, cancellationToken);
         }
         await store.Advanced.ApplyEventDataMasking(masking =>
         {

@@ -134,8 +134,15 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
 
     private async Task RecordAsync(Guid subscriptionId, object change, CancellationToken cancellationToken)
     {
-        session.Events.Append(subscriptionId, change);
-        await session.SaveChangesAsync(cancellationToken);
+        // Decided on the subscription as it is now (the one write path): a recovery another delivery recorded first is
+        // not recorded twice, and nothing is recorded on a subscription deleted meanwhile.
+        SubscriptionCommand command = change switch
+        {
+            WebhookDeliveryFailed failed => new RecordWebhookFailure(subscriptionId, failed.AlertId, failed.Attempts, failed.Error, failed.At),
+            WebhookDeliveryRecovered recovered => new RecordWebhookRecovery(subscriptionId, recovered.AlertId, recovered.At),
+            _ => throw new ArgumentException($"Not a webhook delivery outcome: {change.GetType().Name}.", nameof(change)),
+        };
+        await session.RecordAsync(command, cancellationToken);
     }
 }
 

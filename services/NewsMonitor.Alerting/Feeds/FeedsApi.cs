@@ -66,45 +66,28 @@ public static class FeedsApi
     private static async Task<Results<Ok<FeedView>, ProblemHttpResult>> RotateAsync(
         Guid id, HttpContext http, IDocumentSession session, FeedTokens feeds, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchForWriting<Subscription>(id, cancellationToken);
-        if (!Visible(stream.Aggregate, Caller.From(http))) return NotFound(id);
-        // Also how a subscription made before feeds gets its first token.
-        var (token, issued) = feeds.Issue(id, clock.GetUtcNow());
-        stream.AppendOne(issued);
-        return await SaveAsync(session, cancellationToken) ?? (Results<Ok<FeedView>, ProblemHttpResult>)TypedResults.Ok(new FeedView(feeds.UrlOf(token)));
+        var caller = Caller.From(http);
+        // Also how a subscription made before feeds gets its first token. The version read is expected at save: of a
+        // rotation and a revocation (or two rotations) racing, each is decided on the state the other left, and the
+        // answer shows the token that is in effect when it was stored.
+        string? token = null;
+        return await session.DecideAsync<Results<Ok<FeedView>, ProblemHttpResult>>(id, _ =>
+            {
+                (token, var issued) = feeds.Issue(id, clock.GetUtcNow());
+                return new RotateFeed(id, issued);
+            },
+            (after, _) => after is null ? NotFound(id) : TypedResults.Ok(new FeedView(feeds.UrlOf(token!))),
+            () => EventStoreSessions.WriteConflict($"Subscription {id}"), cancellationToken, subscription => caller.CanSee(subscription.Tenant));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var stream = await session.Events.FetchForWriting<Subscription>(id, cancellationToken);
-        if (!Visible(stream.Aggregate, Caller.From(http))) return NotFound(id);
+        var caller = Caller.From(http);
         // Revoking a revoked feed changes nothing and stores nothing.
-        if (stream.Aggregate!.FeedTokenHash is null && stream.Aggregate.FeedRevoked) return TypedResults.NoContent();
-        stream.AppendOne(new SubscriptionFeedRevoked(id, clock.GetUtcNow()));
-        return await SaveAsync(session, cancellationToken) ?? (Results<NoContent, ProblemHttpResult>)TypedResults.NoContent();
+        return await session.DecideAsync<Results<NoContent, ProblemHttpResult>>(id, _ => new RevokeFeed(id, clock.GetUtcNow()),
+            (after, _) => after is null ? NotFound(id) : TypedResults.NoContent(),
+            () => EventStoreSessions.WriteConflict($"Subscription {id}"), cancellationToken, subscription => caller.CanSee(subscription.Tenant));
     }
-
-    // The version read by FetchForWriting is expected at save: of a rotation and a revocation (or two rotations) racing,
-    // one wins and the other answers 409, rather than both reporting success with only one in effect.
-    private static async Task<ProblemHttpResult?> SaveAsync(IDocumentSession session, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await session.SaveChangesAsync(cancellationToken);
-            return null;
-        }
-        catch (Exception exception) when (IsConflict(exception))
-        {
-            return Problems.Conflict("The subscription changed meanwhile; read it again and retry.");
-        }
-    }
-
-    private static bool IsConflict(Exception? exception) =>
-        exception is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException
-        || exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsConflict)
-        || exception?.InnerException is { } inner && IsConflict(inner);
-
-    private static bool Visible(Subscription? subscription, Caller caller) => subscription is not null && !subscription.Deleted && caller.CanSee(subscription.Tenant);
 
     private static ProblemHttpResult NotFound(Guid id) => Problems.NotFound($"No subscription with id {id}.");
 }

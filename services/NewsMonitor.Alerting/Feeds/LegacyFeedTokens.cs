@@ -25,18 +25,10 @@ public sealed class LegacyFeedTokens(IDocumentStore store, FeedTokens feeds, Tim
         foreach (var id in without)
         {
             await using var session = store.LightweightSession();
-            var stream = await session.Events.FetchForWriting<Subscription>(id, cancellationToken);
-            if (stream.Aggregate is not { FeedTokenHash: null, FeedRevoked: false, Deleted: false }) continue;
-            stream.AppendOne(feeds.Issue(id, clock.GetUtcNow()).Issued);
-            try
-            {
-                await session.SaveChangesAsync(cancellationToken);
-                issued++;
-            }
-            catch (Exception exception) when (exception is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException)
-            {
-                // Another writer got there first; whatever it stored stands.
-            }
+            // Decided on the state read: a token issued meanwhile (a rotation, or a replica doing the same) stands.
+            var stored = await session.DecideAsync(id, _ => new IssueMissingFeed(id, feeds.Issue(id, clock.GetUtcNow()).Issued),
+                (_, decision) => decision.Events.Count > 0, () => false, cancellationToken);
+            if (stored) issued++;
         }
         if (issued > 0) logger.LogInformation("Issued feed tokens to {Count} subscriptions made before feeds", issued);
     }

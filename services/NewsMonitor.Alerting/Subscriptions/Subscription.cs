@@ -83,7 +83,11 @@ public sealed record SubscriptionDeleted(Guid SubscriptionId, DateTimeOffset At)
 
 /// <summary>Read model of a subscription, projected inline from its stream.</summary>
 public sealed record Subscription(Guid Id, string Tenant, string Name, string Rule, string Mode, bool Deleted, DateTimeOffset CreatedAt, DateTimeOffset ChangedAt, bool Paused = false)
+    : NewsMonitor.ServiceDefaults.IVersionedAggregate
 {
+    /// <summary>The version of the subscription's stream this state is folded up to (set by Marten; 0 in a fold of one's own).</summary>
+    public long Version { get; set; }
+
     /// <summary>The webhook, if the subscription has one.</summary>
     public Webhook? Webhook { get; init; }
 

@@ -98,8 +98,9 @@ public static class SubscriptionsApi
         // The secret is sealed before it reaches the store: events, documents and any error about them hold only the sealed form.
         var webhook = valid!.Webhook is { } given ? secrets.Seal(given.Url!, given.Secret!, given.Format) : null;
         var now = clock.GetUtcNow();
-        session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, now, webhook, EmailOf(request)),
-            feeds.Issue(id, now).Issued);
+        // A new id: the stream is started at the expected version "new" (a collision would fail the save, never merge).
+        var created = SubscriptionDecider.Decide(null, new CreateSubscription(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, webhook, EmailOf(request), feeds.Issue(id, now).Issued, now));
+        session.Events.StartStream<Subscription>(id, [.. created.Events]);
         await session.SaveChangesAsync(cancellationToken);
         if (EmailOf(request) is { } target) await confirmations.SendAsync(session, id, valid.Name, target.Address, cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
@@ -124,21 +125,19 @@ public static class SubscriptionsApi
         Guid id, SubscriptionRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, IOptions<WebhookOptions> webhooks, WebhookSecrets secrets,
         FeedTokens feeds, IOptions<EmailOptions> email, EmailConfirmations confirmations, CancellationToken cancellationToken)
     {
-        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
-        if (subscription is null) return NotFound(id);
+        var caller = Caller.From(http);
+        // A missing subscription answers 404 before the body is looked at; the write below decides again on the stream.
+        if (await FindAsync(session, id, caller, cancellationToken) is null) return NotFound(id);
         var (valid, problem) = Validate(request);
         problem ??= CheckEmail(request, email.Value);
         if (problem is not null) return problem;
         if (await CheckWebhookAddressAsync(valid!, webhooks.Value, cancellationToken) is { } addressProblem) return addressProblem;
-        // The same URL and secret keep the stored (sealed) webhook, so the change is no new webhook and keeps the delivery status.
-        var webhook = valid!.Webhook is not { } given ? null
-            : subscription.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!)
-                ? (current.PayloadFormat == given.Format ? current : current with { Format = given.Format })
-            : secrets.Seal(given.Url!, given.Secret!, given.Format);
-        var changed = new SubscriptionChanged(id, valid.Name, valid.Rule, valid.Mode, clock.GetUtcNow(), webhook, EmailOf(request));
-        session.Events.Append(id, changed);
-        await session.SaveChangesAsync(cancellationToken);
-        var after = subscription.Apply(changed);
+        // Decided on the state read at the version expected: a concurrent DELETE makes this answer 404, never resurrects it.
+        var (after, conflict) = await session.DecideAsync<(Subscription? After, bool Conflict)>(id,
+            state => new ChangeSubscription(id, valid!.Name, valid.Rule, valid.Mode, WebhookFor(state, valid, secrets), EmailOf(request), clock.GetUtcNow()),
+            (state, _) => (state, false), () => (null, true), cancellationToken, state => caller.CanSee(state.Tenant));
+        if (conflict) return EventStoreSessions.WriteConflict($"Subscription {id}");
+        if (after is null) return NotFound(id);
         // A new address, or the same one still unconfirmed (the owner asks again), gets a confirmation request.
         if (after.Email is { } target && after.EmailStatus == "pending"
             && await confirmations.SendAsync(session, id, after.Name, target.Address, cancellationToken) is { } error)
@@ -148,25 +147,30 @@ public static class SubscriptionsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
-        if (subscription is null) return NotFound(id);
-        session.Events.Append(id, new SubscriptionDeleted(id, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
+        var caller = Caller.From(http);
+        // Of two deletes at once, one deletes (204) and the other, deciding again on the deleted state, answers 404.
+        return await session.DecideAsync<Results<NoContent, ProblemHttpResult>>(id, _ => new DeleteSubscription(id, clock.GetUtcNow()),
+            (after, _) => after is null ? NotFound(id) : TypedResults.NoContent(),
+            () => EventStoreSessions.WriteConflict($"Subscription {id}"), cancellationToken, state => caller.CanSee(state.Tenant));
     }
 
     private static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> SetPausedAsync(
         Guid id, bool paused, HttpContext http, IDocumentSession session, TimeProvider clock, FeedTokens feeds, CancellationToken cancellationToken)
     {
-        var subscription = await FindAsync(session, id, Caller.From(http), cancellationToken);
-        if (subscription is null) return NotFound(id);
-        if (subscription.Paused == paused) return TypedResults.Ok(SubscriptionView.From(subscription, feeds));
-        var now = clock.GetUtcNow();
-        object change = paused ? new SubscriptionPaused(id, now) : new SubscriptionResumed(id, now);
-        session.Events.Append(id, change);
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SubscriptionView.From(paused ? subscription.Apply((SubscriptionPaused)change) : subscription.Apply((SubscriptionResumed)change), feeds));
+        var caller = Caller.From(http);
+        // Pausing a paused subscription (or resuming a running one) stores nothing and answers 200 with it as it is.
+        return await session.DecideAsync<Results<Ok<SubscriptionView>, ProblemHttpResult>>(id,
+            _ => paused ? new PauseSubscription(id, clock.GetUtcNow()) : new ResumeSubscription(id, clock.GetUtcNow()),
+            (after, _) => after is null ? NotFound(id) : TypedResults.Ok(SubscriptionView.From(after, feeds)),
+            () => EventStoreSessions.WriteConflict($"Subscription {id}"), cancellationToken, state => caller.CanSee(state.Tenant));
     }
+
+    // The same URL and secret keep the stored (sealed) webhook, so the change is no new webhook and keeps the delivery status.
+    private static Webhook? WebhookFor(Subscription state, ValidRequest valid, WebhookSecrets secrets) =>
+        valid.Webhook is not { } given ? null
+        : state.Webhook is { } current && current.Url == given.Url && secrets.Holds(current, given.Secret!)
+            ? (current.PayloadFormat == given.Format ? current : current with { Format = given.Format })
+        : secrets.Seal(given.Url!, given.Secret!, given.Format);
 
     /// <summary>The subscription <paramref name="id"/> as <paramref name="caller"/> may see it: null when missing, deleted or another tenant's.</summary>
     internal static async Task<Subscription?> FindAsync(IQuerySession session, Guid id, Caller caller, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Net;
-using JasperFx;
 using Marten;
 using NewsMonitor.Alerting.Delivery;
 using NewsMonitor.ServiceDefaults;
@@ -18,17 +17,15 @@ public static class UnsubscribeApi
 {
     // What each link does: its page texts and the event it appends to a subscription that still has the token's address.
     private sealed record LinkAction(EmailLink Link, string Title, string Question, string Button, string Done, string NotThere,
-        Func<Subscription, string, bool> Applies, Func<Guid, string, DateTimeOffset, object> Change);
+        Func<Guid, string, DateTimeOffset, SubscriptionCommand> Command);
 
     private static readonly LinkAction Unsubscribe = new(EmailLink.Unsubscribe, "Unsubscribe", "Stop emailing alerts of “{0}” to {1}?", "Unsubscribe",
         "{1} gets no more email from “{0}”.", "{1} gets no email from this subscription.",
-        (subscription, address) => subscription.Email?.Address == address,
-        (id, address, at) => new EmailUnsubscribed(id, address, at));
+        (id, address, at) => new UnsubscribeEmail(id, address, at));
 
     private static readonly LinkAction Confirm = new(EmailLink.Confirm, "Confirm email", "Email the alerts of “{0}” to {1}?", "Confirm",
         "{1} will get the alerts of “{0}”.", "{1} is not (or no longer) waiting for confirmation on this subscription.",
-        (subscription, address) => subscription.Email?.Address == address && subscription.EmailStatus == "pending",
-        (id, address, at) => new EmailConfirmed(id, address, at));
+        (id, address, at) => new ConfirmEmail(id, address, at));
 
     /// <summary>Maps the anonymous unsubscribe and confirmation endpoints.</summary>
     public static IEndpointRouteBuilder MapUnsubscribeApi(this IEndpointRouteBuilder app)
@@ -52,7 +49,8 @@ public static class UnsubscribeApi
         if (tokens.Open(action.Link, token) is not var (id, address)) return NotFound();
         var subscription = await session.LoadAsync<Subscription>(id, cancellationToken);
         NoStore(http);
-        if (subscription is not { Deleted: false } || !action.Applies(subscription, address)) return Page(action.Title, Say(action.NotThere, "", address));
+        // The decider says whether following the link would change anything; the page only asks, it stores nothing.
+        if (subscription is null || SubscriptionDecider.Decide(subscription, action.Command(id, address, DateTimeOffset.UnixEpoch)) is not { Refused: false, Events.Count: > 0 }) return Page(action.Title, Say(action.NotThere, "", address));
         // No action attribute: the form posts to the page's own URL, which is the token's.
         return Page(action.Title, Say(action.Question, subscription.Name, address) + $"\n<form method=\"post\"><button type=\"submit\">{Escape(action.Button)}</button></form>");
     }
@@ -63,25 +61,12 @@ public static class UnsubscribeApi
         if (tokens.Open(action.Link, token) is not var (id, address)) return NotFound();
         NoStore(http);
         // The append states the version it read: a change of the subscription meanwhile (its owner's PUT) is decided again.
-        for (var attempt = 1; ; attempt++)
-        {
-            Subscription? before = null;
-            try
-            {
-                var stored = await session.DecideAndAppendAsync<Subscription>(id, subscription =>
-                {
-                    before = subscription;
-                    return Task.FromResult(subscription is { Deleted: false } && action.Applies(subscription, address) ? action.Change(id, address, clock.GetUtcNow()) : null);
-                }, cancellationToken);
-                if (!stored) return Page(action.Title, Say(action.NotThere, "", address));
-                logger.LogInformation("Subscription {SubscriptionId}: email link {Link} followed", id, action.Link);
-                return Page(action.Title, Say(action.Done, before!.Name, address));
-            }
-            catch (Exception exception) when (exception is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException && attempt < 3)
-            {
-                session.EjectAllPendingChanges();
-            }
-        }
+        var (name, stored, conflict) = await session.DecideAsync<(string? Name, bool Stored, bool Conflict)>(id, _ => action.Command(id, address, clock.GetUtcNow()),
+            (after, decision) => (after?.Name, decision.Events.Count > 0, false), () => (null, false, true), cancellationToken);
+        if (conflict) return EventStoreSessions.WriteConflict("The subscription");
+        if (!stored) return Page(action.Title, Say(action.NotThere, "", address));
+        logger.LogInformation("Subscription {SubscriptionId}: email link {Link} followed", id, action.Link);
+        return Page(action.Title, Say(action.Done, name!, address));
     }
 
     // The gateway forwards these requests with its internal credential but no identity; without the credential, 401.

@@ -56,15 +56,14 @@ public sealed class FeedRecorder(IDocumentSession session, FeedSignal signal, IL
     }
 
     /// <summary>
-    /// True when saving failed because a message's stream exists: Marten's collision exception (Marten 9 throws
-    /// <c>Marten.Exceptions.ExistingStreamIdCollisionException</c>, JasperFx has a type of the same name) or, under it,
-    /// PostgreSQL's unique violation on the streams table.
+    /// True when saving failed because a message's stream exists: Marten's collision exception
+    /// (<see cref="EventStoreSessions.IsStreamCollision"/>) or, under it, PostgreSQL's unique violation on the streams table.
     /// </summary>
     public static bool IsDuplicate(Exception exception)
     {
+        if (EventStoreSessions.IsStreamCollision(exception)) return true;
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current.GetType().Name == "ExistingStreamIdCollisionException") return true;
             if (current is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique && unique.TableName == "mt_streams") return true;
             if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsDuplicate)) return true;
         }

@@ -46,14 +46,11 @@ public sealed partial class PollRunner(
         try
         {
             await using var session = store.LightweightSession();
-            var events = new List<object> { polled };
-            var (to, count) = SourceRules.CountRedirect(source.RedirectTo, source.RedirectCount, polled.PermanentRedirect);
-            if (to is not null && count >= SourceRules.RedirectsToMove && !string.Equals(to, source.Url, StringComparison.Ordinal))
-                events.Add(new SourceUrlMoved(source.Id, source.Url, to, polled.At));
-            session.Events.Append(source.Id, events.ToArray());
-            session.KeepTraceContext();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await session.SaveChangesAsync(timeout.Token);
+            // Appended at the version read, decided on the source as it is now: an operator's edit during the poll stands,
+            // and the redirect count goes on from what is stored. A conflict decides again; one that persists is logged below.
+            await session.DecideAndAppendWithRetriesAsync<Source, bool>(source.Id, current => (SourceRules.DecidePolled(current, polled).Events, true),
+                () => throw new InvalidOperationException($"Source {source.Id} kept changing while its poll was recorded."), timeout.Token);
         }
         catch (Exception exception)
         {
@@ -260,7 +257,7 @@ public sealed partial class PollRunner(
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (SourcePoller.IsStreamCollision(exception))
+        catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
         {
             // Already recorded (a poll that lost its lease got here first): counted once, by that poll.
             return new ItemOutcome(null, null);

@@ -108,39 +108,11 @@ public sealed partial class SourcePoller(
             source.Apply(started);
             return source;
         }
-        catch (Exception exception) when (IsConcurrencyConflict(exception))
+        catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
         {
             LogLeaseLost(logger, candidate.Id);
             return null;
         }
-    }
-
-    /// <summary>
-    /// Whether saving failed because a stream with that id already exists. Marten 9 throws
-    /// Marten.Exceptions.ExistingStreamIdCollisionException, which the shared EventStoreSessions.IsStreamCollision (it
-    /// matches the JasperFx.Events type of the same name) does not recognise; without this, two requests adding one
-    /// feed at once answered 500 instead of 409.
-    /// </summary>
-    internal static bool IsStreamCollision(Exception exception)
-    {
-        if (EventStoreSessions.IsStreamCollision(exception)) return true;
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is Marten.Exceptions.ExistingStreamIdCollisionException) return true;
-            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsStreamCollision)) return true;
-        }
-        return false;
-    }
-
-    /// <summary>Whether saving failed because another writer appended to the stream first.</summary>
-    internal static bool IsConcurrencyConflict(Exception exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException) return true;
-            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsConcurrencyConflict)) return true;
-        }
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for due sources failed; trying again at the next scan")]

@@ -4,8 +4,11 @@ namespace NewsMonitor.Sources.Sources;
 /// Inline snapshot of a source's stream: its settings, health and poll state (the scheduler reads only this). Mutable
 /// with public setters because Marten builds it by applying events and stores it as JSON.
 /// </summary>
-public sealed class Source
+public sealed class Source : NewsMonitor.ServiceDefaults.IVersionedAggregate
 {
+    /// <summary>The version of the source's stream this state is folded up to (set by Marten): the write path checks it against the version it appends at.</summary>
+    public long Version { get; set; }
+
     /// <summary>Stream id.</summary>
     public Guid Id { get; set; }
 

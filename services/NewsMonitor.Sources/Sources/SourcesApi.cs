@@ -100,56 +100,41 @@ public static partial class SourcesApi
         if (problem is not null) return problem;
         if (!string.Equals(valid!.Url, source.Url, StringComparison.Ordinal) && await OwnerOfAsync(session, valid.Url, cancellationToken) is { } owner && owner != id)
             return Exists(owner, valid.Url);
-        var changed = new SourceChanged(id, valid.Url, valid.Name, valid.Kind, valid.IntervalSeconds, valid.Language, valid.FetchPages, clock.GetUtcNow());
-        session.Events.Append(id, changed);
-        await session.SaveChangesAsync(cancellationToken);
-        source.Apply(changed);
-        return TypedResults.Ok(SourceView.From(source, clock.GetUtcNow()));
-    }
-
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        if (await FindAsync(session, id, cancellationToken) is null) return NotFound(id);
-        session.Events.Append(id, new SourceRemoved(id, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Results<Ok<SourceView>, ProblemHttpResult>> SetPausedAsync(Guid id, bool paused, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var source = await FindAsync(session, id, cancellationToken);
-        if (source is null) return NotFound(id);
-        var now = clock.GetUtcNow();
-        // Resuming an active source changes nothing; resuming a failing or disabled one forgets its failures.
-        if (paused ? source.Paused : source.Status == SourceStatus.Active) return TypedResults.Ok(SourceView.From(source, now));
-        if (paused)
+        // Decided on the source as read at the version appended at: a concurrent DELETE makes this answer 404.
+        return await session.DecideAndAppendWithRetriesAsync<Source, Results<Ok<SourceView>, ProblemHttpResult>>(id, current =>
         {
-            var event_ = new SourcePaused(id, now);
-            session.Events.Append(id, event_);
-            source.Apply(event_);
-        }
-        else
-        {
-            var event_ = new SourceResumed(id, now);
-            session.Events.Append(id, event_);
-            source.Apply(event_);
-        }
-        await session.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(SourceView.From(source, now));
+            var decision = SourceRules.DecideChange(current, valid, clock.GetUtcNow());
+            return (decision.Events, decision.Refusal == SourceRefusal.None ? TypedResults.Ok(SourceView.From(SourceRules.Evolve(current!, decision.Events), clock.GetUtcNow())) : NotFound(id));
+        }, () => EventStoreSessions.WriteConflict($"Source {id}"), cancellationToken);
     }
 
-    private static async Task<Results<Accepted<SourceView>, ProblemHttpResult>> PollNowAsync(Guid id, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var source = await FindAsync(session, id, cancellationToken);
-        if (source is null) return NotFound(id);
-        if (source.Status is SourceStatus.Paused or SourceStatus.Disabled)
-            return Problems.Conflict($"Source {id} is {source.Status}; resume it (POST /api/v1/sources/{id}/resume) to poll it.");
-        var requested = new SourcePollRequested(id, clock.GetUtcNow());
-        session.Events.Append(id, requested);
-        await session.SaveChangesAsync(cancellationToken);
-        source.Apply(requested);
-        return TypedResults.Accepted($"/api/v1/sources/{id}", SourceView.From(source, requested.At));
-    }
+    private static Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        session.DecideAndAppendWithRetriesAsync<Source, Results<NoContent, ProblemHttpResult>>(id, current =>
+        {
+            var decision = SourceRules.DecideRemove(current, clock.GetUtcNow());
+            return (decision.Events, decision.Refusal == SourceRefusal.None ? TypedResults.NoContent() : NotFound(id));
+        }, () => EventStoreSessions.WriteConflict($"Source {id}"), cancellationToken);
+
+    private static Task<Results<Ok<SourceView>, ProblemHttpResult>> SetPausedAsync(Guid id, bool paused, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        session.DecideAndAppendWithRetriesAsync<Source, Results<Ok<SourceView>, ProblemHttpResult>>(id, current =>
+        {
+            var now = clock.GetUtcNow();
+            var decision = SourceRules.DecidePaused(current, paused, now);
+            return (decision.Events, decision.Refusal == SourceRefusal.None ? TypedResults.Ok(SourceView.From(SourceRules.Evolve(current!, decision.Events), now)) : NotFound(id));
+        }, () => EventStoreSessions.WriteConflict($"Source {id}"), cancellationToken);
+
+    private static Task<Results<Accepted<SourceView>, ProblemHttpResult>> PollNowAsync(Guid id, IDocumentSession session, TimeProvider clock, CancellationToken cancellationToken) =>
+        session.DecideAndAppendWithRetriesAsync<Source, Results<Accepted<SourceView>, ProblemHttpResult>>(id, current =>
+        {
+            var now = clock.GetUtcNow();
+            var decision = SourceRules.DecidePollNow(current, now);
+            return (decision.Events, decision.Refusal switch
+            {
+                SourceRefusal.None => TypedResults.Accepted($"/api/v1/sources/{id}", SourceView.From(SourceRules.Evolve(current!, decision.Events), now)),
+                SourceRefusal.NotPollable => Problems.Conflict($"Source {id} is {current!.Status}; resume it (POST /api/v1/sources/{id}/resume) to poll it."),
+                _ => NotFound(id),
+            });
+        }, () => EventStoreSessions.WriteConflict($"Source {id}"), cancellationToken);
 
     private static async Task<Results<Ok<SourceItemListView>, ProblemHttpResult>> ItemsAsync(Guid id, int? limit, IQuerySession session, CancellationToken cancellationToken)
     {
@@ -187,7 +172,7 @@ public static partial class SourcesApi
         {
             await session.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception exception) when (Polling.SourcePoller.IsStreamCollision(exception) || Polling.SourcePoller.IsConcurrencyConflict(exception))
+        catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
         {
             // Two requests for the same feed at once: the other one created it.
             return (id, false);

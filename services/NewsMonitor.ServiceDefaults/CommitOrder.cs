@@ -66,19 +66,19 @@ public static class CommitOrder
 /// <summary>What <see cref="CommitOrderGuard"/> does with an event append saved without the commit-order lock.</summary>
 public enum UnorderedAppends
 {
-    /// <summary>Saved as it is (the default until every write path saves in commit order).</summary>
+    /// <summary>Saved as it is.</summary>
     Allow,
 
     /// <summary>Saved, with a warning naming the streams' types.</summary>
     Warn,
 
-    /// <summary>Refused with <see cref="InvalidOperationException"/>, before anything is written.</summary>
+    /// <summary>Refused with <see cref="InvalidOperationException"/>, before anything is written (the default: every write path saves in commit order).</summary>
     Refuse,
 }
 
 /// <summary>
 /// Finds event appends saved with a plain <c>SaveChangesAsync</c>, which a relay could miss
-/// (<c>NewsMonitor:Events:UnorderedAppends</c>: Allow, Warn or Refuse). Tests and the reliability suite run with Refuse.
+/// (<c>NewsMonitor:Events:UnorderedAppends</c>: Allow, Warn or Refuse, the default).
 /// </summary>
 internal sealed class CommitOrderGuard(UnorderedAppends mode, ILogger logger) : DocumentSessionListenerBase
 {

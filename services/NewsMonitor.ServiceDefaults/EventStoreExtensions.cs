@@ -33,7 +33,7 @@ public static class EventStoreExtensions
         builder.Services.ConfigureMarten((services, options) =>
             options.Logger(new RedactingMartenLogger(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Marten"))));
         // Appends saved without the commit-order lock (CommitOrder) are allowed, warned about or refused.
-        var unordered = Enum.Parse<UnorderedAppends>(builder.Configuration["NewsMonitor:Events:UnorderedAppends"] ?? nameof(UnorderedAppends.Allow), ignoreCase: true);
+        var unordered = Enum.Parse<UnorderedAppends>(builder.Configuration["NewsMonitor:Events:UnorderedAppends"] ?? nameof(UnorderedAppends.Refuse), ignoreCase: true);
         builder.Services.ConfigureMarten((services, options) => options.Listeners.Add(
             new CommitOrderGuard(unordered, services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("NewsMonitor.CommitOrder"))));
 

@@ -36,7 +36,7 @@ public static class EventStoreSessions
         if (decided.Count == 0) return false;
         stream.AppendMany(decided);
         session.KeepTraceContext();
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return true;
     }
 
@@ -117,7 +117,7 @@ public static class EventStoreSessions
             if (trace?.Id is { } traceParent) writer.SetHeader(Telemetry.TraceParentHeader, traceParent);
             try
             {
-                await writer.SaveChangesAsync(cancellationToken);
+                await writer.SaveChangesInCommitOrderAsync(cancellationToken);
                 return answer;
             }
             catch (Exception exception) when (IsWriteConflict(exception))

@@ -44,7 +44,7 @@ public static class KeysApi
         var secret = ApiKeyRecord.NewSecret();
         var issued = new ApiKeyIssued(Guid.NewGuid(), name!, role!, tenant, ApiKeyRecord.HashOf(secret), ApiKeyRecord.PrefixOf(secret), clock.GetUtcNow());
         session.Events.StartStream<ApiKeyRecord>(issued.KeyId, issued);
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/keys/{issued.KeyId}", new IssuedKeyView(issued.KeyId, secret, issued.Name, issued.Role, issued.Tenant, issued.Prefix, issued.At));
     }
 
@@ -62,7 +62,7 @@ public static class KeysApi
         if (stream.Aggregate is null) return NoSuchKey(id);
         if (stream.Aggregate.RevokedAt is not null) return TypedResults.NoContent();
         stream.AppendOne(new ApiKeyRevoked(id, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 

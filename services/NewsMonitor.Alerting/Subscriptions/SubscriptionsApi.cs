@@ -101,7 +101,7 @@ public static class SubscriptionsApi
         // A new id: the stream is started at the expected version "new" (a collision would fail the save, never merge).
         var created = SubscriptionDecider.Decide(null, new CreateSubscription(id, caller.Tenant, valid.Name, valid.Rule, valid.Mode, webhook, EmailOf(request), feeds.Issue(id, now).Issued, now));
         session.Events.StartStream<Subscription>(id, [.. created.Events]);
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         if (EmailOf(request) is { } target) await confirmations.SendAsync(session, id, valid.Name, target.Address, cancellationToken);
         return TypedResults.Created($"/api/v1/subscriptions/{id}", new SubscriptionCreatedView(id));
     }

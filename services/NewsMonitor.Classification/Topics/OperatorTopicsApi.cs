@@ -52,7 +52,7 @@ public static partial class OperatorTopicsApi
         }
         var defined = new OperatorTopicDefined(label!, rule!, Description(request), clock.GetUtcNow());
         stream.AppendOne(defined);
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/topics/{label}", View((stream.Aggregate ?? OperatorTopicSet.Empty).Apply(defined).Topics[label!]));
     }
 
@@ -68,7 +68,7 @@ public static partial class OperatorTopicsApi
         if (existing.Rule == rule && (request?.Description is null || Description(request) == existing.Description)) return TypedResults.Ok(View(existing));
         var redefined = new OperatorTopicRedefined(label, rule!, Description(request), clock.GetUtcNow());
         stream.AppendOne(redefined);
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.Ok(View(set.Apply(redefined).Topics[label]));
     }
 
@@ -78,7 +78,7 @@ public static partial class OperatorTopicsApi
         if ((stream.Aggregate ?? OperatorTopicSet.Empty).Topics.GetValueOrDefault(label) is not { Retired: false })
             return Problems.NotFound($"No operator topic '{label}' is defined.");
         stream.AppendOne(new OperatorTopicRetired(label, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 

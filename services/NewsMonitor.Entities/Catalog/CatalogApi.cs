@@ -41,7 +41,7 @@ public static class CatalogApi
 
         var stream = await session.Events.FetchForWriting<CatalogEdits>(CatalogEdits.StreamId, cancellationToken);
         stream.AppendOne(new EntityDefined(id, type!, name!, aliases, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/entities/{id}", new EntityRef(id));
     }
 
@@ -63,7 +63,7 @@ public static class CatalogApi
             stream.AppendOne(new EntityDefined(target, profile.Type, profile.Name, [], clock.GetUtcNow()));
         }
         stream.AppendOne(new EntityAliasAdded(target, alias, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         var updated = (await directory.CurrentAsync(session, cancellationToken)).Catalog;
         return TypedResults.Ok(new EntityAliasesView(target, updated.AliasesOf(target)));
     }
@@ -85,7 +85,7 @@ public static class CatalogApi
         }
         var stream = await session.Events.FetchForWriting<CatalogEdits>(CatalogEdits.StreamId, cancellationToken);
         stream.AppendOne(new EntitiesMerged(from, target, clock.GetUtcNow()));
-        await session.SaveChangesAsync(cancellationToken);
+        await session.SaveChangesInCommitOrderAsync(cancellationToken);
         return TypedResults.Ok(new EntityMergeView(from, target));
     }
 

@@ -255,7 +255,7 @@ public sealed partial class PollRunner(
         session.Events.StartStream<SourceItem>(id, recorded);
         try
         {
-            await session.SaveChangesAsync(cancellationToken);
+            await session.SaveChangesInCommitOrderAsync(cancellationToken);
         }
         catch (Exception exception) when (EventStoreSessions.IsStreamCollision(exception))
         {

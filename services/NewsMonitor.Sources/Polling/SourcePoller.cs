@@ -104,7 +104,7 @@ public sealed partial class SourcePoller(
             if (stream.Aggregate is not { } source || !SourceRules.IsDue(source, now)) return null;
             var started = new SourcePollStarted(source.Id, now, now + settings.Lease);
             stream.AppendOne(started);
-            await session.SaveChangesAsync(cancellationToken);
+            await session.SaveChangesInCommitOrderAsync(cancellationToken);
             source.Apply(started);
             return source;
         }

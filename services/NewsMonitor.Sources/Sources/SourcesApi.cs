@@ -170,7 +170,7 @@ public static partial class SourcesApi
         }
         try
         {
-            await session.SaveChangesAsync(cancellationToken);
+            await session.SaveChangesInCommitOrderAsync(cancellationToken);
         }
         catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
         {

@@ -27,6 +27,9 @@ public sealed class WebhookOptions
 
     /// <summary>Wait before the first retry; each retry waits twice as long (at most 15 minutes), in a RabbitMQ wait queue of that delay.</summary>
     public int FirstRetryMilliseconds { get; set; } = 1_000;
+
+    /// <summary>Deliveries under way at once (one try each: a retry waits in RabbitMQ, not in a slot).</summary>
+    public int ConcurrentDeliveries { get; set; } = 32;
 }
 
 /// <summary>
@@ -151,6 +154,6 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
 /// <summary>Its own queue with bounded concurrency: a slow receiver holds a delivery slot for one try (at most the client's timeout), not while it is retried.</summary>
 public sealed class WebhookDeliveryConsumerDefinition : ConsumerDefinition<WebhookDeliveryConsumer>
 {
-    /// <summary>Sets the concurrency limit.</summary>
-    public WebhookDeliveryConsumerDefinition() => ConcurrentMessageLimit = 32;
+    /// <summary>Sets the concurrency limit (<see cref="WebhookOptions.ConcurrentDeliveries"/>).</summary>
+    public WebhookDeliveryConsumerDefinition(Microsoft.Extensions.Options.IOptions<WebhookOptions> options) => ConcurrentMessageLimit = Math.Max(1, options.Value.ConcurrentDeliveries);
 }

@@ -81,25 +81,30 @@ public sealed class QuorumMigration(BrokerConnections broker, string service, IL
         if (busy.Count > 0)
             throw new InvalidOperationException($"Classic queues {string.Join(", ", busy)} still have consumers: stop every older instance of {service} so they can move to quorum queues.");
         await using var connection = await broker.ConnectAsync($"{service} quorum migration", cancellationToken);
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
-            cancellationToken);
         foreach (var queue in migrate)
         {
             var holding = queue + QuorumQueues.MigrationSuffix;
+            await using var channel = await ChannelAsync(connection, cancellationToken);
             await channel.QueueDeclareAsync(holding, durable: true, exclusive: false, autoDelete: false, arguments: QuorumQueues.Arguments(), cancellationToken: cancellationToken);
             var moved = await RebindAndMoveAsync(channel, http, queue, holding, cancellationToken);
-            await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: true, cancellationToken: cancellationToken);
+            moved += await DeleteWhenEmptyAsync(channel, queue, holding, cancellationToken);
             logger.LogInformation("Classic queue {Queue}: {Count} messages moved to {Holding}", queue, moved, holding);
         }
         foreach (var queue in migrate.Union(resume).Distinct())
         {
             var holding = queue + QuorumQueues.MigrationSuffix;
+            // A fresh channel: RabbitMQ 3.10 keeps, per channel, the type of each queue it has used by name, and a channel
+            // that read the classic queue fails with INTERNAL_ERROR when it publishes to the quorum queue of the same name.
+            await using var channel = await ChannelAsync(connection, cancellationToken);
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: QuorumQueues.Arguments(), cancellationToken: cancellationToken);
             var moved = await RebindAndMoveAsync(channel, http, holding, queue, cancellationToken);
-            await channel.QueueDeleteAsync(holding, ifUnused: false, ifEmpty: true, cancellationToken: cancellationToken);
+            moved += await DeleteWhenEmptyAsync(channel, holding, queue, cancellationToken);
             logger.LogInformation("Queue {Queue} is now a quorum queue; {Count} messages moved back into it", queue, moved);
         }
     }
+
+    private static Task<IChannel> ChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
+        connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -113,6 +118,17 @@ public sealed class QuorumMigration(BrokerConnections broker, string service, IL
         foreach (var binding in bindings)
             await channel.QueueUnbindAsync(from, binding.Source, binding.RoutingKey, binding.Arguments, cancellationToken);
         return await MoveAsync(channel, from, to, cancellationToken);
+    }
+
+    // Deletes `queue` (no longer bound anywhere) once a passive declaration finds it empty, moving what is left first.
+    // Quorum queues refuse queue.delete with if-empty (NOT_IMPLEMENTED), so emptiness is checked here instead.
+    private static async Task<int> DeleteWhenEmptyAsync(IChannel channel, string queue, string movedTo, CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        while ((await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount > 0)
+            moved += await MoveAsync(channel, queue, movedTo, cancellationToken);
+        await channel.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false, cancellationToken: cancellationToken);
+        return moved;
     }
 
     /// <summary>

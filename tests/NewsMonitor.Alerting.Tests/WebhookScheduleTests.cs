@@ -73,18 +73,9 @@ public sealed class WebhookScheduleTests(WebhookScheduleFixture fixture) : IClas
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
-    private async Task<Guid> SubscribeAsync(string tenant, string rule, string url)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/subscriptions") { Content = JsonContent.Create(new { name = "hook", rule, webhook = new { url, secret = Secret } }) };
-        request.Headers.Add(Caller.RoleHeader, "subscriber");
-        request.Headers.Add(Caller.TenantHeader, tenant);
-        var response = await fixture.Client.SendAsync(request, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("id").GetGuid();
-    }
+    private Task<Guid> SubscribeAsync(string tenant, string rule, string url) => WebhookSubscriptions.SubscribeAsync(fixture.Client, tenant, rule, url, Secret);
 
-    private async Task<JsonElement> DeliveryAsync(Guid subscription) =>
-        (await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/subscriptions/{subscription}", TestContext.Current.CancellationToken)).GetProperty("delivery");
+    private Task<JsonElement> DeliveryAsync(Guid subscription) => WebhookSubscriptions.DeliveryAsync(fixture.Client, subscription);
 
     // The subscription's delivery once it is failing with `deadLetters` dead letters.
     private async Task<JsonElement> FailingAsync(Guid subscription, int deadLetters) => JsonDocument.Parse(await Eventually.GetAsync(async () =>

@@ -14,6 +14,9 @@ NM_RABBIT_DIST_PORT=${NEWSMONITOR_RABBIT_DIST_PORT:-25682}
 NM_RABBIT_MGMT_PORT=${NEWSMONITOR_RABBIT_MGMT_PORT:-15682}
 NM_RABBIT_NODE=${NEWSMONITOR_RABBIT_NODE:-newsmonitor@localhost}
 NM_RABBIT_VHOST=${NEWSMONITOR_RABBIT_VHOST:-newsmonitor}
+# The node's resource alarms (written to rabbitmq.conf by infra; a running node reads them at its next start).
+NM_RABBIT_MEMORY_LIMIT=${NEWSMONITOR_RABBIT_MEMORY_LIMIT:-2GiB}
+NM_RABBIT_DISK_FREE_LIMIT=${NEWSMONITOR_RABBIT_DISK_FREE_LIMIT:-2GB}
 # RabbitMQ accounts (docs/security.md, "Broker"); `guest` is deleted. Passwords are generated into the state directory
 # on first run (mode 600) and reach the node through rabbitmqctl's standard input, never a command line.
 #   service:    what the services and the gateway use: configure, write, read on $NM_RABBIT_VHOST only; tag `management`,

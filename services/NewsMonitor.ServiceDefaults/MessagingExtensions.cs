@@ -2,6 +2,9 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using MassTransit.RabbitMqTransport.Configuration;
 
 namespace NewsMonitor.ServiceDefaults;
 
@@ -14,11 +17,22 @@ public static class MessagingExtensions
     /// failed messages are retried with backoff and then moved to the <c>_error</c> queue. <c>RabbitMq:Username</c> and
     /// <c>RabbitMq:Password</c> are required (there is no <c>guest</c> fallback). Every message sent or published carries
     /// its type in the AMQP <c>type</c> property (<see cref="AmqpMessageType"/>); MassTransit's usage telemetry, which
-    /// would report to an internet host, is off.
+    /// would report to an internet host, is off. Durable endpoint queues (and so their <c>_error</c> and <c>_skipped</c>
+    /// queues, which copy their arguments) are quorum queues; classic ones left by an older version are moved before the bus
+    /// starts (<see cref="QuorumMigration"/>). Broker alarms are watched (<see cref="BrokerPressure"/>).
     /// </summary>
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator> configure)
     {
         var section = builder.Configuration.GetSection("RabbitMq");
+        builder.Services.TryAddSingleton<BrokerConnections>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<BrokerPressure>();
+        builder.Services.TryAddSingleton<ScheduledRedelivery>();
+        // Registered before MassTransit's own hosted service, so it runs (and finishes) before the bus declares its queues.
+        builder.Services.AddHostedService(services => new QuorumMigration(services.GetRequiredService<BrokerConnections>(), serviceName,
+            services.GetRequiredService<ILogger<QuorumMigration>>()));
+        builder.Services.AddHostedService<BrokerAlarmWatch>();
+        builder.Services.AddHealthChecks().AddCheck<BrokerAlarmHealthCheck>("broker-alarm", tags: ["ready"]);
         builder.Services.AddMassTransit(bus =>
         {
             // On by default since MassTransit 8.4: a report to usage-tracking.masstransit.io after start. The environment
@@ -26,6 +40,13 @@ public static class MessagingExtensions
             bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configure(bus);
+            // Runs after an endpoint's definition is applied, so a temporary endpoint is already non-durable and auto-delete here.
+            bus.AddConfigureEndpointsCallback((_, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit and IRabbitMqReceiveEndpointConfiguration { Settings: var settings }
+                    && QuorumQueues.ShouldBeQuorum(settings.Durable, settings.AutoDelete))
+                    rabbit.SetQuorumQueue();
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(

@@ -1,28 +1,22 @@
+using NewsMonitor.ServiceDefaults;
+
 namespace NewsMonitor.Alerting.Delivery;
 
 /// <summary>
-/// The retry loop webhook and email deliveries share: try, and while the failure may pass and tries are left, wait
-/// <c>firstRetryMilliseconds × 2^(try − 1)</c> plus up to 25 % jitter and try again.
+/// The retry rule webhook and email deliveries share. A failed try that may pass is not waited out in the consumer (a slow
+/// or failing receiver would hold a delivery slot for the whole backoff): the message is scheduled to come back through a
+/// RabbitMQ wait queue (<see cref="ScheduledRedelivery"/>) after <c>firstRetryMilliseconds × 2^(try − 1)</c>, and the
+/// consumer moves on.
 /// </summary>
 public static class DeliveryRetry
 {
+    /// <summary>The longest wait between two tries, however many are configured.</summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(15);
+
     /// <summary>
-    /// Runs <paramref name="attempt"/> (which answers its error, null on success, and whether another try may help) at most
-    /// <paramref name="maxAttempts"/> times; <paramref name="retrying"/> is told (try, error, delay in ms) before each wait.
-    /// Returns the last error (null: delivered) and the number of tries.
+    /// After try <paramref name="attempt"/> failed: the wait before the next try, or null when there is none (the failure
+    /// will not pass, or <paramref name="maxAttempts"/> tries were made) and the delivery is a dead letter.
     /// </summary>
-    public static async Task<(string? Error, int Attempts)> RunAsync(Func<CancellationToken, Task<(string? Error, bool Retry)>> attempt, int maxAttempts,
-        int firstRetryMilliseconds, TimeProvider clock, Action<int, string, int> retrying, CancellationToken cancellationToken)
-    {
-        var attempts = 0;
-        while (true)
-        {
-            attempts++;
-            var (error, retry) = await attempt(cancellationToken);
-            if (error is null || !retry || attempts >= maxAttempts) return (error, attempts);
-            var delay = firstRetryMilliseconds * Math.Pow(2, attempts - 1) * (1 + Random.Shared.NextDouble() * 0.25);
-            retrying(attempts, error, (int)delay);
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), clock, cancellationToken);
-        }
-    }
+    public static TimeSpan? NextDelay(int attempt, bool mayPass, int maxAttempts, int firstRetryMilliseconds) =>
+        mayPass && attempt < maxAttempts ? ScheduledRedelivery.Backoff(attempt + 1, firstRetryMilliseconds, MaxDelay) : null;
 }

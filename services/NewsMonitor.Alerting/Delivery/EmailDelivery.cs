@@ -9,20 +9,21 @@ using NewsMonitor.Alerting.Alerts;
 using NewsMonitor.Alerting.Feeds;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.Contracts;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Alerting.Delivery;
 
 /// <summary>
 /// Mails each alert of an immediate subscription, and each digest of an hourly or daily one, to the subscription's email
 /// address over SMTP (MailKit). Its own durable queue (<c>email-delivery</c>). Failures are retried with exponential
-/// backoff and jitter, a bounded number of times (<see cref="EmailOptions.Attempts"/>); after the last try the message
+/// backoff, each retry waiting in a RabbitMQ wait queue (<see cref="DeliveryRetry"/>), a bounded number of times (<see cref="EmailOptions.Attempts"/>); after the last try the message
 /// is recorded as a dead letter on the subscription (<see cref="EmailDeliveryFailed"/>), whose email status becomes
 /// <c>failing</c> until a message goes through again. At-least-once: a message whose sending succeeded but whose
 /// acknowledgement was lost is sent again, with the same Message-ID (derived from the alert or digest id), so mail
 /// clients and readers can tell it is the same message.
 /// </summary>
 public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer mailer, IOptions<EmailOptions> options, IOptions<PublicLinkOptions> links,
-    EmailLinkTokens tokens, TimeProvider clock, ILogger<EmailDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
+    EmailLinkTokens tokens, TimeProvider clock, ILogger<EmailDeliveryConsumer> logger, ScheduledRedelivery redelivery) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
 {
     /// <summary>Mails an alert of an immediate subscription.</summary>
     public async Task Consume(ConsumeContext<AlertRaised> context)
@@ -33,7 +34,7 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
         if (subscription is null || subscription.Mode != "immediate") return;
         var links = await ArticleLinks.LoadAsync(session, [alert.ArticleId], context.CancellationToken);
         var item = new EmailItem(alert.AlertId, alert.Title, links.GetValueOrDefault(alert.ArticleId)?.Url, alert.Matched, alert.RaisedAt);
-        await DeliverAsync(subscription, alert.AlertId, [item], null, context.CancellationToken);
+        await DeliverAsync(context, subscription, alert.AlertId, [item], null);
     }
 
     /// <summary>Mails a digest of an hourly or daily subscription; an empty digest (the compiler makes none) is not mailed.</summary>
@@ -46,7 +47,7 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
         var listed = digest.Alerts.Take(EmailMessages.MaxItems).ToList();
         var links = await ArticleLinks.LoadAsync(session, listed.Select(alert => alert.ArticleId), context.CancellationToken);
         var items = digest.Alerts.Select(alert => new EmailItem(alert.AlertId, alert.Title, links.GetValueOrDefault(alert.ArticleId)?.Url, alert.Matched, alert.RaisedAt)).ToList();
-        await DeliverAsync(subscription, digest.DigestId, items, (digest.PeriodStart, digest.PeriodEnd), context.CancellationToken);
+        await DeliverAsync(context, subscription, digest.DigestId, items, (digest.PeriodStart, digest.PeriodEnd));
     }
 
     private async Task<Subscription?> DeliverableAsync(Guid subscriptionId, CancellationToken cancellationToken)
@@ -58,9 +59,10 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
     }
 
     // The articles' URLs as alerting noted them (null for articles noted before issue 15 or without one).
-    private async Task DeliverAsync(Subscription subscription, Guid deliveryId, IReadOnlyList<EmailItem> items, (DateTimeOffset, DateTimeOffset)? period,
-        CancellationToken cancellationToken)
+    private async Task DeliverAsync<T>(ConsumeContext<T> context, Subscription subscription, Guid deliveryId, IReadOnlyList<EmailItem> items,
+        (DateTimeOffset, DateTimeOffset)? period) where T : class
     {
+        var cancellationToken = context.CancellationToken;
         var settings = options.Value;
         var address = subscription.Email!.Address;
         var unsubscribe = links.Value.Link("/unsubscribe/" + tokens.Issue(EmailLink.Unsubscribe, subscription.Id, address))
@@ -68,15 +70,22 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
         var letter = new EmailLetter(deliveryId, subscription.Name, subscription.Mode, new MailboxAddress(settings.From.Name, settings.From.Address!),
             MailboxAddress.Parse(address), items, period, unsubscribe, clock.GetUtcNow());
         // A fresh message per try: MimeKit may change a message while writing it (encodings), and the bytes stay the same.
-        var (error, attempts) = await DeliveryRetry.RunAsync(token => mailer.SendAsync(EmailMessages.Compose(letter), token), settings.Attempts,
-            settings.FirstRetryMilliseconds, clock,
-            (attempt, failure, delay) => logger.LogInformation("Email delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
-                deliveryId, attempt, failure, delay), cancellationToken);
+        var attempt = ScheduledRedelivery.AttemptOf(context);
+        var (error, mayPass) = await mailer.SendAsync(EmailMessages.Compose(letter), cancellationToken);
         if (error is null)
         {
             if (subscription.EmailStatus == "failing") await RecordAsync(subscription.Id, new EmailDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
             return;
         }
+        if (DeliveryRetry.NextDelay(attempt, mayPass, settings.Attempts, settings.FirstRetryMilliseconds) is { } delay)
+        {
+            // The next try waits in RabbitMQ, not in this consumer: its slot goes to the next message at once.
+            logger.LogInformation("Email delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
+                deliveryId, attempt, error, (int)delay.TotalMilliseconds);
+            await redelivery.ScheduleAsync(context, delay, attempt + 1);
+            return;
+        }
+        var attempts = attempt;
         // The address is the subscriber's personal data: the log names the subscription, not the address.
         logger.LogWarning("Email delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
         await RecordAsync(subscription.Id, new EmailDeliveryFailed(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);

@@ -28,7 +28,7 @@ public sealed class EmailOptions
     /// <summary>Tries per message before it becomes a dead letter on the subscription.</summary>
     public int Attempts { get; set; } = 5;
 
-    /// <summary>Wait before the first retry; each retry waits twice as long, plus up to 25 % jitter.</summary>
+    /// <summary>Wait before the first retry; each retry waits twice as long (at most 15 minutes), in a RabbitMQ wait queue of that delay.</summary>
     public int FirstRetryMilliseconds { get; set; } = 2_000;
 
     /// <summary>Timeout of each SMTP connection's commands.</summary>

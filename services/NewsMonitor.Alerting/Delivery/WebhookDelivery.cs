@@ -25,19 +25,22 @@ public sealed class WebhookOptions
     /// <summary>Tries per alert before it becomes a dead letter.</summary>
     public int Attempts { get; set; } = 6;
 
-    /// <summary>Wait before the first retry; each retry waits twice as long, plus up to 25 % jitter.</summary>
+    /// <summary>Wait before the first retry; each retry waits twice as long (at most 15 minutes), in a RabbitMQ wait queue of that delay.</summary>
     public int FirstRetryMilliseconds { get; set; } = 1_000;
+
+    /// <summary>Deliveries under way at once (one try each: a retry waits in RabbitMQ, not in a slot).</summary>
+    public int ConcurrentDeliveries { get; set; } = 32;
 }
 
 /// <summary>
 /// POSTs each alert of an immediate subscription, and each digest of an hourly or daily one, to its webhook, signed with HMAC-SHA256 of the body under the
 /// subscription's secret (<c>X-NewsMonitor-Signature: sha256=…</c>) and identified by the alert id
 /// (<c>X-NewsMonitor-Delivery</c>, the same on every retry, so receivers can drop repeats). Failures are retried
-/// with exponential backoff and jitter; after the last try the alert is recorded as a dead letter on the
+/// with exponential backoff, each retry waiting in a RabbitMQ wait queue (<see cref="DeliveryRetry"/>); after the last try the alert is recorded as a dead letter on the
 /// subscription, whose delivery status becomes <c>failing</c> until a delivery succeeds again.
 /// </summary>
 public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClientFactory clients, Microsoft.Extensions.Options.IOptions<WebhookOptions> options,
-    WebhookSecrets secrets, TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
+    WebhookSecrets secrets, TimeProvider clock, ILogger<WebhookDeliveryConsumer> logger, ScheduledRedelivery redelivery) : IConsumer<AlertRaised>, IConsumer<AlertDigestCompiled>
 {
     /// <summary>
     /// Name of the HTTP client used for deliveries: 10 s timeout, no redirects, no proxy, connections only to addresses
@@ -61,7 +64,7 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         var body = subscription.Webhook?.PayloadFormat is "slack" or "teams"
             ? await ChatBodyAsync(subscription, null, [new DigestAlert(alert.AlertId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt)], context.CancellationToken)
             : JsonSerializer.SerializeToUtf8Bytes(new AlertView(alert.AlertId, alert.SubscriptionId, alert.ArticleId, alert.Title, alert.Matched, alert.RaisedAt, 0), Json);
-        await DeliverAsync(subscription, alert.AlertId, body, context.CancellationToken);
+        await DeliverAsync(context, subscription, alert.AlertId, body);
     }
 
     /// <summary>Delivers a digest to the webhook of its hourly or daily subscription.</summary>
@@ -73,7 +76,7 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         var body = subscription.Webhook?.PayloadFormat is "slack" or "teams"
             ? await ChatBodyAsync(subscription, WebhookPayloads.DigestHeading(digest.Alerts.Count, digest.PeriodStart, digest.PeriodEnd), digest.Alerts, context.CancellationToken)
             : JsonSerializer.SerializeToUtf8Bytes(new { digestId = digest.DigestId, digest.SubscriptionId, digest.PeriodStart, digest.PeriodEnd, alerts = digest.Alerts }, Json);
-        await DeliverAsync(subscription, digest.DigestId, body, context.CancellationToken);
+        await DeliverAsync(context, subscription, digest.DigestId, body);
     }
 
     // A Slack or Teams message of the alerts (a digest's under its heading), each linking to its article when alerting knows the URL.
@@ -85,24 +88,33 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         return JsonSerializer.SerializeToUtf8Bytes(message, Json);
     }
 
-    private async Task DeliverAsync(Subscription subscription, Guid deliveryId, byte[] body, CancellationToken cancellationToken)
+    private async Task DeliverAsync<T>(ConsumeContext<T> context, Subscription subscription, Guid deliveryId, byte[] body) where T : class
     {
         if (subscription.Webhook is not { } webhook || subscription.Deleted) return;
+        var cancellationToken = context.CancellationToken;
         var settings = options.Value;
         var url = new Uri(webhook.Url);
         var secret = secrets.Open(webhook);
+        var attempt = ScheduledRedelivery.AttemptOf(context);
         // No address check here: the delivery client checks the address it connects to (resolving again here would
         // check one answer of the name and connect to another).
-        var (error, attempts) = secret is null
-            ? ("The webhook secret cannot be opened: the key that sealed it is not in the key ring.", 0)
-            : await DeliveryRetry.RunAsync(token => PostAsync(url, secret, deliveryId, body, token), settings.Attempts, settings.FirstRetryMilliseconds, clock,
-                (attempt, failure, delay) => logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
-                    deliveryId, attempt, failure, delay), cancellationToken);
+        var (error, mayPass) = secret is null
+            ? ("The webhook secret cannot be opened: the key that sealed it is not in the key ring.", false)
+            : await PostAsync(url, secret, deliveryId, body, cancellationToken);
         if (error is null)
         {
             if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
             return;
         }
+        if (DeliveryRetry.NextDelay(attempt, mayPass, settings.Attempts, settings.FirstRetryMilliseconds) is { } delay)
+        {
+            // The next try waits in RabbitMQ, not in this consumer: its slot goes to the next delivery at once.
+            logger.LogInformation("Webhook delivery {DeliveryId} attempt {Attempt} failed ({Error}); retrying in {Delay} ms",
+                deliveryId, attempt, error, (int)delay.TotalMilliseconds);
+            await redelivery.ScheduleAsync(context, delay, attempt + 1);
+            return;
+        }
+        var attempts = secret is null ? 0 : attempt;
         logger.LogWarning("Webhook delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
         await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);
     }
@@ -146,9 +158,9 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
     }
 }
 
-/// <summary>Its own queue with bounded concurrency: a slow receiver holds a delivery slot while it is retried.</summary>
+/// <summary>Its own queue with bounded concurrency: a slow receiver holds a delivery slot for one try (at most the client's timeout), not while it is retried.</summary>
 public sealed class WebhookDeliveryConsumerDefinition : ConsumerDefinition<WebhookDeliveryConsumer>
 {
-    /// <summary>Sets the concurrency limit.</summary>
-    public WebhookDeliveryConsumerDefinition() => ConcurrentMessageLimit = 32;
+    /// <summary>Sets the concurrency limit (<see cref="WebhookOptions.ConcurrentDeliveries"/>).</summary>
+    public WebhookDeliveryConsumerDefinition(Microsoft.Extensions.Options.IOptions<WebhookOptions> options) => ConcurrentMessageLimit = Math.Max(1, options.Value.ConcurrentDeliveries);
 }

@@ -19,8 +19,9 @@ public static class ArticlesApi
     public static IEndpointRouteBuilder MapArticlesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/articles").RequireAuthorization(Access.Integrators);
-        group.MapPost("/", SubmitAsync);
-        group.MapPost("/batch", SubmitBatchAsync);
+        // While the broker blocks publishing (memory or disk alarm) new articles would only grow the relay's backlog: 503.
+        BrokerPressure.RefuseWhileBrokerBlocked(group.MapPost("/", SubmitAsync));
+        BrokerPressure.RefuseWhileBrokerBlocked(group.MapPost("/batch", SubmitBatchAsync));
         group.MapGet("/{id:guid}", GetAsync);
         return app;
     }

@@ -16,7 +16,7 @@ namespace NewsMonitor.Sources.Polling;
 /// failures and records them on its source.
 /// </summary>
 public sealed partial class SourcePoller(
-    IDocumentStore store, PollRunner runner, IOptions<SourcesOptions> options, TimeProvider clock, ILogger<SourcePoller> logger) : BackgroundService
+    IDocumentStore store, PollRunner runner, IOptions<SourcesOptions> options, TimeProvider clock, ILogger<SourcePoller> logger, BrokerPressure pressure) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
     private readonly SemaphoreSlim _finished = new(0);
@@ -30,7 +30,9 @@ public sealed partial class SourcePoller(
             try
             {
                 var free = settings.MaxConcurrentPolls - _running.Count;
-                if (free > 0) await StartDueAsync(free, settings, stoppingToken);
+                // While the broker blocks publishing (memory or disk alarm), a submission would only wait out its timeout:
+                // due sources wait for the next scan after the alarm instead.
+                if (free > 0 && !pressure.IsBlocked) await StartDueAsync(free, settings, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -51,7 +51,7 @@ public sealed record ScenarioResult(string Scenario, int Articles, int Subscript
 public static class ScenarioRunner
 {
     /// <summary>Articles per scenario: <c>NEWSMONITOR_RELIABILITY_ARTICLES</c>, else the default (see docs/reliability.md for the measured rate).</summary>
-    public static int ArticleCount { get; } = int.Parse(Environment.GetEnvironmentVariable("NEWSMONITOR_RELIABILITY_ARTICLES") ?? "600", CultureInfo.InvariantCulture);
+    public static int ArticleCount { get; } = int.Parse(Environment.GetEnvironmentVariable("NEWSMONITOR_RELIABILITY_ARTICLES") ?? "400", CultureInfo.InvariantCulture);
 
     /// <summary>Subscriptions per scenario.</summary>
     public const int SubscriptionCount = 200;

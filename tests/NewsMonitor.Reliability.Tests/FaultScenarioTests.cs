@@ -4,7 +4,6 @@ using System.Text.Json;
 using NewsMonitor.Contracts;
 using NewsMonitor.EndToEnd.Tests;
 using NewsMonitor.Testing;
-using NewsMonitor.Text;
 using Npgsql;
 
 namespace NewsMonitor.Reliability.Tests;
@@ -139,9 +138,9 @@ public sealed class FaultScenarioTests(RunningSystem system)
     [Fact]
     public Task A10_poison_message_parked_then_replayed() => ScenarioRunner.RunAsync(system, "poison message, replayed", async context =>
     {
-        // The last article with markers: posted after the trigger is in place. Its id is derived from its URL as ingestion derives it.
+        // The last article with markers: posted after the trigger is in place.
         var poisoned = context.Load.Articles.Last(article => article.Subscriptions.Count > 0);
-        var articleId = DeterministicId.Create(new Guid("6f1f5d3e-2b0a-4c57-9a43-0c1e6f0b9a11"), "url:" + poisoned.Url);
+        var articleId = poisoned.Id;
         var schema = system.SchemaOf("Alerting");
         var trigger = $"reliability_poison_{context.Load.Tag}";
         await ExecuteAsync($"""
@@ -210,7 +209,7 @@ public sealed class FaultScenarioTests(RunningSystem system)
     private async Task<long> StepsMissingAsync(FaultContext context, Guid articleId)
     {
         var stored = await StoredIdsAsync(context.Load);
-        Assert.Contains(articleId, stored); // the id derivation above is ingestion's
+        Assert.Contains(articleId, stored); // PlannedArticle.Id is ingestion's derivation
         return 3 - await TestInfrastructure.ScalarAsync<long>(
             $"select count(*) from \"{system.SchemaOf("Alerting")}\".mt_events where stream_id = '{articleId}'");
     }

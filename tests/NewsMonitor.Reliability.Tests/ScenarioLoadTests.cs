@@ -48,6 +48,14 @@ public sealed class ScenarioLoadTests
     }
 
     [Fact]
+    public void Articles_of_two_scenarios_are_not_near_copies_of_each_other()
+    {
+        var index = new NearDuplicateIndex(0.25);
+        foreach (var article in ScenarioLoad.Create("abcdef", 500, 200, Vocabulary).Articles) index.Add(article.Id, article.Id, TextFingerprint.Of(article.Body));
+        Assert.All(ScenarioLoad.Create("qwerty", 500, 200, Vocabulary).Articles, article => Assert.Null(index.Find(TextFingerprint.Of(article.Body))));
+    }
+
+    [Fact]
     public void A_tag_that_is_not_lower_case_latin_is_refused() =>
         Assert.Throws<ArgumentException>(() => ScenarioLoad.Create("ab1", 10, 10, Vocabulary));
 }

@@ -70,13 +70,26 @@ public static class ScenarioRunner
         var context = new FaultContext(system, load, subscriptionIds, clock);
         if (beforeLoad is not null) await beforeLoad(context);
 
+        // Messages already parked (by an earlier scenario that failed) are not this scenario's.
+        var parkedBefore = (await OpsStatusAsync(system.Gateway, cancel))?.GetProperty("errorMessages").GetInt64() ?? 0;
         var loadDeadline = DateTime.UtcNow.AddMinutes(6);
-        var posting = new LoadDriver(system.Gateway).PostAsync(load.Articles, loadDeadline, cancel);
+        using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var posting = new LoadDriver(system.Gateway).PostAsync(load.Articles, loadDeadline, stopLoad.Token);
         var half = load.Articles.Count / 2;
         await Eventually.TrueAsync(async () => posting.IsCompleted || await StoredAsync(system, load) >= half, "half of the load to be stored", TimeSpan.FromMinutes(4));
         var storedAtFault = (int)await StoredAsync(system, load);
         var faultAt = clock.Elapsed;
-        await inject(context);
+        try
+        {
+            await inject(context);
+        }
+        catch
+        {
+            // A failed fault step fails the scenario; its clients must not go on posting into the next one.
+            await stopLoad.CancelAsync();
+            try { await posting; } catch (OperationCanceledException) { }
+            throw;
+        }
         var outcome = await posting;
         context.Notes.AddRange(outcome.Unexpected.Take(3));
 
@@ -91,7 +104,7 @@ public static class ScenarioRunner
             if (DateTime.UtcNow > recoveryDeadline) break;
             await Task.Delay(250, cancel);
         }
-        var errorQueued = await QuietAsync(system, cancel);
+        var errorQueued = Math.Max(0, await QuietAsync(system, cancel) - parkedBefore);
         totals = await Totals.ReadAsync(system.SchemaOf, load, subscriptionIds, errorQueued);
         var result = new ScenarioResult(scenario, load.Articles.Count, load.Subscriptions.Count, faultAt, storedAtFault, recovery, totals, outcome.Refusals, context.Notes);
         await WriteAsync(result);

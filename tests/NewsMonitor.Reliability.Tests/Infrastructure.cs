@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NewsMonitor.Testing;
+using Npgsql;
 
 namespace NewsMonitor.Reliability.Tests;
 
@@ -20,10 +21,16 @@ public static class Infrastructure
     public static Task StopPostgresAsync() =>
         BashAsync("runuser -u postgres -- \"$(nm_pg_bin)/pg_ctl\" -D \"$NM_STATE/postgres/data\" -m fast -w stop");
 
-    /// <summary>Starts PostgreSQL again with the options deploy/local/infra starts it with.</summary>
-    public static Task StartPostgresAsync() =>
-        BashAsync("runuser -u postgres -- \"$(nm_pg_bin)/pg_ctl\" -D \"$NM_STATE/postgres/data\" -w -t 60 -l \"$NM_LOGS/postgres.log\" " +
-                  "-o \"-p $NM_PG_PORT -k $NM_STATE/postgres/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${NEWSMONITOR_PG_FSYNC:-on}\" start");
+    /// <summary>
+    /// Starts PostgreSQL again with the options deploy/local/infra starts it with, and empties this process's connection
+    /// pools: their connections were cut by the stop and would fail once each (57P01) on their next use.
+    /// </summary>
+    public static async Task StartPostgresAsync()
+    {
+        await BashAsync("runuser -u postgres -- \"$(nm_pg_bin)/pg_ctl\" -D \"$NM_STATE/postgres/data\" -w -t 60 -l \"$NM_LOGS/postgres.log\" " +
+            "-o \"-p $NM_PG_PORT -k $NM_STATE/postgres/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${NEWSMONITOR_PG_FSYNC:-on}\" start");
+        NpgsqlConnection.ClearAllPools();
+    }
 
     /// <summary>The state directory (results are appended to a file there).</summary>
     public static async Task<string> StateDirectoryAsync() => (await BashAsync("echo \"$NM_STATE\"")).Trim();

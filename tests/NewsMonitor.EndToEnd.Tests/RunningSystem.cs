@@ -122,7 +122,7 @@ public sealed class RunningSystem : IAsyncLifetime
     }
 
     /// <summary>
-    /// Stops one service's process at once, as a crash would (messages it had not acknowledged are delivered again);
+    /// Stops one service's process (or the gateway's: <c>Gateway</c>) at once with SIGKILL, as a crash would (messages it had not acknowledged are delivered again);
     /// <see cref="StartServiceAsync"/> brings it back on the same port.
     /// </summary>
     public async Task StopServiceAsync(string service)
@@ -134,10 +134,10 @@ public sealed class RunningSystem : IAsyncLifetime
         process.Dispose();
     }
 
-    /// <summary>Starts a service stopped by <see cref="StopServiceAsync"/> again and waits until it is ready.</summary>
+    /// <summary>Starts a service (or the gateway) stopped by <see cref="StopServiceAsync"/> again and waits until it is ready.</summary>
     public async Task StartServiceAsync(string service)
     {
-        Start(service, Path.Combine(TestInfrastructure.RepoRoot, "services", $"NewsMonitor.{service}"));
+        Start(service, Path.Combine(TestInfrastructure.RepoRoot, service == "Gateway" ? "gateway" : "services", $"NewsMonitor.{service}"));
         await WaitReadyAsync(service, _ports[service]);
     }
 

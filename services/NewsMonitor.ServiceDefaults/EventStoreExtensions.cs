@@ -41,6 +41,11 @@ public static class EventStoreExtensions
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = schema;
+                // Migrations at start take an advisory lock, by default one id for the whole database: six services
+                // starting at once on a loaded machine queued behind each other and some gave up ("Unable to attain the
+                // global lock in time"). One lock per schema keeps replicas of a service serialised, and services apart.
+                options.ApplyChangesLockId = SchemaLockId(schema);
+                options.ApplyChangesLockTimeout = TimeSpan.FromSeconds(60);
                 options.Events.DatabaseSchemaName = schema;
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 options.Events.MetadataConfig.HeadersEnabled = true;
@@ -77,6 +82,10 @@ public static class EventStoreExtensions
         }).ExcludeFromDescription().RequireAuthorization(Access.Operators);
         return app;
     }
+
+    /// <summary>A stable advisory lock id for <paramref name="schema"/> (the first four bytes of its SHA-256).</summary>
+    internal static int SchemaLockId(string schema) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("marten-apply:" + schema)));
 
     private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
     {

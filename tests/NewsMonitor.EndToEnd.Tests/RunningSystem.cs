@@ -55,7 +55,16 @@ public sealed class RunningSystem : IAsyncLifetime
         foreach (var service in Services) Start(service, Path.Combine(TestInfrastructure.RepoRoot, "services", $"NewsMonitor.{service}"));
         Start("Gateway", Path.Combine(TestInfrastructure.RepoRoot, "gateway", "NewsMonitor.Gateway"));
 
-        foreach (var (name, port) in _ports) await WaitReadyAsync(name, port);
+        try
+        {
+            foreach (var (name, port) in _ports) await WaitReadyAsync(name, port);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop what was started, or its processes outlive the run.
+            await DisposeAsync();
+            throw;
+        }
         var address = new Uri($"http://127.0.0.1:{_ports["Gateway"]}");
         Gateway = new HttpClient { BaseAddress = address };
         Gateway.DefaultRequestHeaders.Add("X-Api-Key", OperatorKey);

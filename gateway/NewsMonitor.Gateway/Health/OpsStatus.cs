@@ -70,7 +70,7 @@ public static class OpsStatus
 
     private static long Number(JsonElement queue, string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 
-    private static async Task<ServiceProjections> ProjectionsAsync(HttpClient client, string service, string address, InternalCredential credential, Caller caller, CancellationToken cancellationToken)
+    internal static async Task<ServiceProjections> ProjectionsAsync(HttpClient client, string service, string address, InternalCredential credential, Caller caller, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(address), "/internal/projections"));
         GatewayCredential.Authorize(request, credential.Key, caller);

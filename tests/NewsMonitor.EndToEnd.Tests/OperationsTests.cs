@@ -69,7 +69,9 @@ public sealed class OperationsTests(RunningSystem system)
             return response.IsSuccessStatusCode ? (object)await response.Content.ReadFromJsonAsync<JsonElement>(Cancel) : null;
         }, "the replayed article's topics");
         var label = ((JsonElement)topics).GetProperty("topics").EnumerateArray().First().GetProperty("label").GetString()!;
-        Assert.Equal(1, await EventStoreProbe.CountAsync(system.SchemaOf("Classification"), id));
+        // Processed once: the text noted and the topics assigned, one event each.
+        Assert.Equal(1, await EventStoreProbe.CountAsync(system.SchemaOf("Classification"), id, "article_text_noted"));
+        Assert.Equal(1, await EventStoreProbe.CountAsync(system.SchemaOf("Classification"), id, "article_topics_assigned"));
         await Eventually.TrueAsync(async () => await ParkedAsync(ClassifyQueue) == 0, "the error queue empty on the operations status", TimeSpan.FromSeconds(60));
 
         // The timeline projection (classification's async TopicBucket), rebuilt through the gateway, reads the same.

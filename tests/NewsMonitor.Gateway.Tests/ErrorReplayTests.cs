@@ -358,3 +358,32 @@ public sealed class ErrorQueueNameTests
         Assert.Equal([new ErrorQueueCount("a", "a_error", 0), new ErrorQueueCount("b-work", "b-work_error", 2)], counts);
     }
 }
+
+/// <summary>The pure part of the rebuild endpoint: which projection names it accepts.</summary>
+public sealed class ProjectionNameTests
+{
+    [Theory]
+    [InlineData("TopicBucket", "TopicBucket")]
+    [InlineData("TopicBucket:All", "TopicBucket")]
+    [InlineData("classification-relay:All", "classification-relay")]
+    [InlineData("Entity.Profile_2", "Entity.Profile_2")]
+    public void Names_as_ops_status_lists_them_are_accepted_with_or_without_the_shard_suffix(string name, string projection)
+    {
+        Assert.True(ProjectionRebuild.TryParse(name, out var parsed));
+        Assert.Equal(projection, parsed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(":All")]
+    [InlineData("TopicBucket:1")]
+    [InlineData("TopicBucket:All:All")]
+    [InlineData("../internal")]
+    [InlineData("a/b")]
+    [InlineData("a%2Fb")]
+    [InlineData(".hidden")]
+    [InlineData("x\n")]
+    [InlineData("x y")]
+    public void Other_names_are_refused(string? name) => Assert.False(ProjectionRebuild.TryParse(name, out _));
+}

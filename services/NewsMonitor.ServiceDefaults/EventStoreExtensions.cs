@@ -105,21 +105,28 @@ public static class EventStoreExtensions
                     : $"{projection} is a live aggregation: it is computed on read and not stored, so there is nothing to rebuild.");
             var daemon = services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var ours = true;
             try
             {
                 // The running daemon stops the projection's shard, deletes its documents and progress and replays every
-                // event up to the high-water mark; it leaves the shard stopped, so it is started again here and runs
-                // on from there (the events appended during the rebuild included).
-                await daemon.RebuildProjectionAsync(projection, RebuildTimeout, cancellationToken);
-                foreach (var shard in source.ShardNames()) await daemon.StartAgentAsync(shard, CancellationToken.None);
+                // event up to the high-water mark. Not cancelled by the caller going away (the gateway gives up after
+                // the same five minutes): a rebuild stopped halfway would leave the documents half built.
+                await daemon.RebuildProjectionAsync(projection, RebuildTimeout, CancellationToken.None);
             }
             catch (ProjectionAlreadyRebuildingException)
             {
+                ours = false; // the rebuild under way starts the shard again when it ends
                 return Problems.Conflict($"{projection} is being rebuilt already.");
             }
             catch (TimeoutException)
             {
                 return Problems.Of(StatusCodes.Status504GatewayTimeout, "Rebuild timed out", $"Rebuilding {projection} took longer than {RebuildTimeout.TotalMinutes:N0} minutes.");
+            }
+            finally
+            {
+                // The daemon leaves the shard stopped after a rebuild, finished or not: it runs on from the progress the
+                // rebuild saved (the events appended meanwhile included), or the projection would stop for good.
+                if (ours) foreach (var shard in source.ShardNames()) await daemon.StartAgentAsync(shard, CancellationToken.None);
             }
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             var progress = await store.Advanced.AllProjectionProgress(token: cancellationToken);

@@ -211,7 +211,18 @@ public sealed class DashboardTests(RunningSystem system) : IAsyncLifetime
         Assert.Equal(1u, (await channel.QueueDeclarePassiveAsync("dashboard-work", Cancel)).MessageCount);
         Assert.Equal(0u, (await channel.QueueDeclarePassiveAsync("dashboard-work_error", Cancel)).MessageCount);
 
-        await _page.Locator("#projections button[data-projection='TopicBucket:All']").ClickAsync();
+        // The timeline projection is listed once it has projected something: a classified article first.
+        var article = await PostArticleAsync($"قمة الناتو {Guid.NewGuid():N}", "اجتمع قادة حلف الناتو في لاهاي لبحث الإنفاق الدفاعي.");
+        await Eventually.TrueAsync(async () => (await system.Gateway.GetFromJsonAsync<JsonElement>($"/api/v1/articles/{article}", Cancel))
+            .GetProperty("processing").GetProperty("classified").GetBoolean(), "classified");
+        var rebuild = _page.Locator("#projections button[data-projection='TopicBucket:All']");
+        await Eventually.TrueAsync(async () =>
+        {
+            await _page.ReloadAsync();
+            await _page.Locator("#projections, #main .card.error").First.WaitForAsync(new() { Timeout = 30_000 });
+            return await rebuild.CountAsync() == 1;
+        }, "the timeline projection on the operations page", TimeSpan.FromSeconds(90));
+        await rebuild.ClickAsync();
         await Assertions.Expect(_page.Locator("#ops-result")).ToContainTextAsync("Rebuilt TopicBucket of classification", new() { Timeout = 60_000 });
         await ScreenshotAsync("operations-rebuilt");
         // A relay is refused, and the page says why.

@@ -26,6 +26,8 @@ app.UseKeyRevocationWatch();
 app.MapAggregateHealth();
 app.MapKeysApi();
 app.MapOpsStatus();
+app.MapErrorQueueReplay();
+app.MapOpsProjectionRebuild();
 // The API reference: the gateway's own document (keys) and every service's, served through the gateway.
 app.MapScalarApiReference("/docs", options =>
 {

@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -80,12 +81,78 @@ public static class EventStoreExtensions
                 .Select(shard => new ProjectionPosition(shard.ShardName, shard.Sequence, Math.Max(0, head - shard.Sequence)))
                 .OrderBy(shard => shard.Name, StringComparer.Ordinal).ToList()));
         }).ExcludeFromDescription().RequireAuthorization(Access.Operators);
+        // Every service that shows its projections can rebuild them (issue 16): one call maps both.
+        app.MapProjectionRebuild();
         return app;
     }
 
     /// <summary>A stable advisory lock id for <paramref name="schema"/> (the first four bytes of its SHA-256).</summary>
     internal static int SchemaLockId(string schema) =>
         System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("marten-apply:" + schema)));
+
+    /// <summary>
+    /// <c>POST /internal/projections/{name}/rebuild</c> (for the gateway's <c>POST /api/v1/ops/projections/{name}/rebuild</c>;
+    /// operators only): rebuilds an async projection from its events with the running daemon, while the service runs,
+    /// and answers once it has caught up with the events stored when it started. <paramref name="app"/>'s
+    /// <c>/internal/projections</c> names are accepted with or without their <c>:All</c> shard suffix. Refused with 409:
+    /// a subscription (a relay: rebuilding it would publish every event again), an inline projection (written in the
+    /// transaction of its events, so never behind; a rebuild would delete documents the service reads while it runs)
+    /// and a live aggregation (not stored). Unknown names answer 404, a rebuild already running 409, one longer than
+    /// five minutes 504.
+    /// </summary>
+    public static WebApplication MapProjectionRebuild(this WebApplication app)
+    {
+        app.MapPost("/internal/projections/{name}/rebuild", async (string name, IDocumentStore store, IServiceProvider services, CancellationToken cancellationToken) =>
+        {
+            var projection = name.EndsWith(":All", StringComparison.Ordinal) ? name[..^":All".Length] : name;
+            var options = (StoreOptions)store.Options;
+            var source = options.Projections.All.FirstOrDefault(candidate => string.Equals(candidate.Name, projection, StringComparison.Ordinal));
+            if (source is null)
+            {
+                var shards = await store.Advanced.AllProjectionProgress(token: cancellationToken);
+                return shards.Any(shard => shard.ShardName == projection + ":All")
+                    ? Problems.Conflict($"{projection} is a subscription (an integration-event relay), not a projection: rebuilding it would publish every stored event again.")
+                    : Problems.NotFound($"This service has no projection named {projection}.", new Dictionary<string, object?> { ["name"] = name });
+            }
+            if (source.Lifecycle != ProjectionLifecycle.Async)
+                return Problems.Conflict(source.Lifecycle == ProjectionLifecycle.Inline
+                    ? $"{projection} is an inline projection: it is written in the same transaction as its events, so it is never behind them, and a rebuild would delete the documents this service reads while it runs."
+                    : $"{projection} is a live aggregation: it is computed on read and not stored, so there is nothing to rebuild.");
+            var daemon = services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var ours = true;
+            try
+            {
+                // The running daemon stops the projection's shard, deletes its documents and progress and replays every
+                // event up to the high-water mark. Not cancelled by the caller going away (the gateway gives up after
+                // the same five minutes): a rebuild stopped halfway would leave the documents half built.
+                await daemon.RebuildProjectionAsync(projection, RebuildTimeout, CancellationToken.None);
+            }
+            catch (ProjectionAlreadyRebuildingException)
+            {
+                ours = false; // the rebuild under way starts the shard again when it ends
+                return Problems.Conflict($"{projection} is being rebuilt already.");
+            }
+            catch (TimeoutException)
+            {
+                return Problems.Of(StatusCodes.Status504GatewayTimeout, "Rebuild timed out", $"Rebuilding {projection} took longer than {RebuildTimeout.TotalMinutes:N0} minutes.");
+            }
+            finally
+            {
+                // The daemon leaves the shard stopped after a rebuild, finished or not: it runs on from the progress the
+                // rebuild saved (the events appended meanwhile included), or the projection would stop for good.
+                if (ours) foreach (var shard in source.ShardNames()) await daemon.StartAgentAsync(shard, CancellationToken.None);
+            }
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            var progress = await store.Advanced.AllProjectionProgress(token: cancellationToken);
+            var position = progress.FirstOrDefault(shard => shard.ShardName == projection + ":All")?.Sequence ?? 0;
+            return (IResult)TypedResults.Ok(new ProjectionRebuilt(projection, position, (long)elapsed.TotalMilliseconds));
+        }).ExcludeFromDescription().RequireAuthorization(Access.Operators);
+        return app;
+    }
+
+    /// <summary>How long one shard's rebuild may take before the answer is 504 (the gateway waits as long).</summary>
+    public static readonly TimeSpan RebuildTimeout = TimeSpan.FromMinutes(5);
 
     private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
     {
@@ -112,3 +179,6 @@ public sealed record ProjectionPosition(string Name, long Position, long Lag);
 
 /// <summary>Answer of <c>GET /internal/projections</c>.</summary>
 public sealed record ProjectionStatusView(long Head, IReadOnlyList<ProjectionPosition> Projections);
+
+/// <summary>Answer of <c>POST /internal/projections/{name}/rebuild</c>: the projection, its position after the rebuild, how long it took.</summary>
+public sealed record ProjectionRebuilt(string Projection, long Position, long ElapsedMs);

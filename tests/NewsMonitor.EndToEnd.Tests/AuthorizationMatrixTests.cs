@@ -114,6 +114,8 @@ public sealed class AuthorizationMatrixTests(RunningSystem system)
             new("GET", $"/api/v1/alerts/{Guid.NewGuid()}", null, 404, 403, 404, 404),
             new("GET", $"/api/v1/alerts/{Guid.NewGuid()}/article", null, 404, 403, 404, 404),
             new("GET", "/api/v1/ops/status", null, 200, 403, 403, 403),
+            new("POST", "/api/v1/ops/errors/nothing-here/replay", null, 404, 403, 403, 403),
+            new("POST", "/api/v1/ops/projections/NoSuchProjection/rebuild", null, 404, 403, 403, 403),
             new("GET", "/api/v1/keys/me", null, 200, 200, 200, 200),
             new("POST", $"/api/v1/ops/replay?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddYears(1).ToString("O"))}", null, 200, 403, 403, 403),
             new("GET", "/api/v1/keys", null, 200, 403, 403, 403),

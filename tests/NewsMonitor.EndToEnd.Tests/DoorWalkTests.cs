@@ -45,6 +45,9 @@ public sealed class DoorWalkTests(RunningSystem system)
         cells.Add(new Cell("DELETE", $"/api/v1/keys/{AnyId}", Access.Operators, "Gateway"));
         cells.Add(new Cell("GET", "/api/v1/ops/status", Access.Operators, "Gateway"));
         cells.Add(new Cell("GET", "/api/v1/keys/me", "", "Gateway"));
+        // Issue 16's operator tools, on names nothing has: an operator's walk replays and rebuilds nothing.
+        cells.Add(new Cell("POST", "/api/v1/ops/errors/nothing-here/replay", Access.Operators, "Gateway"));
+        cells.Add(new Cell("POST", "/api/v1/ops/projections/NoSuchProjection/rebuild", Access.Operators, "Gateway"));
         return cells;
     }
 

@@ -13,8 +13,12 @@ public sealed record QueueDepth(string Name, long Ready, long Unacknowledged, in
 /// <summary>One service's projections and subscriptions, or why they could not be read.</summary>
 public sealed record ServiceProjections(string Name, long? Head, IReadOnlyList<ProjectionPosition>? Projections, string? Error);
 
-/// <summary>Answer of <c>GET /api/v1/ops/status</c>.</summary>
-public sealed record OpsStatusView(IReadOnlyList<QueueDepth>? Queues, string? QueuesError, long? ErrorMessages, IReadOnlyList<ServiceProjections> Services);
+/// <summary>
+/// Answer of <c>GET /api/v1/ops/status</c>. <c>ErrorMessages</c> is the total of every error queue; <c>ErrorQueues</c>
+/// the same per queue, with the work queue a replay (<c>POST /api/v1/ops/errors/{queue}/replay</c>) returns them to.
+/// </summary>
+public sealed record OpsStatusView(IReadOnlyList<QueueDepth>? Queues, string? QueuesError, long? ErrorMessages, IReadOnlyList<ServiceProjections> Services,
+    IReadOnlyList<ErrorQueueCount>? ErrorQueues = null);
 
 /// <summary>
 /// <c>GET /api/v1/ops/status</c> (operators): queue depths and error-queue counts from the RabbitMQ management API
@@ -31,7 +35,8 @@ public static class OpsStatus
             var queues = QueuesAsync(client, configuration.GetSection("RabbitMq"), cancellationToken);
             var services = await Task.WhenAll(ServiceRoutes.Services.Select(service => ProjectionsAsync(client, service, configuration[$"Services:{service}"]!, credential, Caller.From(http), cancellationToken)));
             var (depths, error) = await queues;
-            return TypedResults.Ok(new OpsStatusView(depths, error, depths?.Where(queue => queue.Error).Sum(queue => queue.Ready), services));
+            return TypedResults.Ok(new OpsStatusView(depths, error, depths?.Where(queue => queue.Error).Sum(queue => queue.Ready), services,
+                depths is null ? null : ErrorQueues.Counts(depths)));
         }).RequireAuthorization(Access.Operators);
         return app;
     }
@@ -65,7 +70,7 @@ public static class OpsStatus
 
     private static long Number(JsonElement queue, string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
 
-    private static async Task<ServiceProjections> ProjectionsAsync(HttpClient client, string service, string address, InternalCredential credential, Caller caller, CancellationToken cancellationToken)
+    internal static async Task<ServiceProjections> ProjectionsAsync(HttpClient client, string service, string address, InternalCredential credential, Caller caller, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(address), "/internal/projections"));
         GatewayCredential.Authorize(request, credential.Key, caller);

@@ -442,23 +442,48 @@ async function renderSubscriptions() {
 }
 
 // ---------- operations ----------
-async function renderOps() {
+// An operator action (replay an error queue, rebuild a projection): confirmed first, then the page is drawn again with
+// the answer, or the problem, on top.
+async function opsAction(question, path, describe) {
+  if (!confirm(question)) return;
+  let outcome;
+  try {
+    outcome = { ok: true, text: describe(await api(path, { method: 'POST' })) };
+  } catch (error) {
+    outcome = { ok: false, text: error instanceof ApiError ? `${error.status}: ${error.message}` : String(error) };
+  }
+  await renderOps(outcome);
+}
+
+async function renderOps(outcome) {
   try {
     const status = await api('/api/v1/ops/status');
     const subscriptions = await api('/api/v1/subscriptions');
     const failing = subscriptions.items.filter((s) => s.delivery.status === 'failing');
+    const replay = (q) => opsAction(`Move the ${q.messages} message(s) of ${q.errorQueue} back to ${q.queue}? Fix their cause first: a message that fails again returns to the error queue.`,
+      `/api/v1/ops/errors/${encodeURIComponent(q.errorQueue)}/replay`, (r) => `Replayed ${r.replayed} message(s) from ${r.errorQueue} to ${r.queue}.`);
+    const rebuild = (service, p) => opsAction(`Rebuild ${p.name} of ${service} from its events? Its documents are deleted and written again while the service runs.`,
+      `/api/v1/ops/projections/${encodeURIComponent(p.name)}/rebuild?service=${encodeURIComponent(service)}`,
+      (r) => `Rebuilt ${r.projection} of ${r.service} to position ${r.position} in ${r.elapsedMs} ms.`);
     show(el('section', { class: 'card', id: 'ops' }, el('h1', { text: 'Operations' }),
+      outcome ? el('p', { id: 'ops-result', role: outcome.ok ? 'status' : 'alert', class: outcome.ok ? 'ok' : 'error', text: outcome.text }) : null,
       el('h2', { text: 'Queues' }),
       status.queues
         ? el('table', { id: 'queues' }, el('thead', {}, el('tr', {}, el('th', { text: 'queue' }), el('th', { class: 'num', text: 'ready' }), el('th', { class: 'num', text: 'unacked' }), el('th', { class: 'num', text: 'consumers' }))),
           el('tbody', {}, status.queues.map((q) => el('tr', { class: q.error ? 'bad' : '' }, el('td', { text: q.name }), el('td', { class: 'num', text: q.ready }), el('td', { class: 'num', text: q.unacknowledged }), el('td', { class: 'num', text: q.consumers })))))
         : el('p', { class: 'error', text: status.queuesError ?? 'queue depths unavailable' }),
       el('p', { id: 'error-queues', class: status.errorMessages > 0 ? 'bad' : 'ok', text: `${status.errorMessages ?? '?'} messages in error queues` }),
+      status.errorQueues && status.errorQueues.length > 0
+        ? el('table', { id: 'error-queue-table' }, el('thead', {}, el('tr', {}, el('th', { text: 'error queue' }), el('th', { text: 'back to' }), el('th', { class: 'num', text: 'messages' }), el('th', { text: '' }))),
+          el('tbody', {}, status.errorQueues.map((q) => el('tr', { class: q.messages > 0 ? 'bad' : '' }, el('td', { text: q.errorQueue }), el('td', { text: q.queue }), el('td', { class: 'num', text: q.messages }),
+            el('td', {}, el('button', { type: 'button', text: 'Replay', disabled: q.messages === 0, 'data-queue': q.errorQueue, onclick: () => replay(q) }))))))
+        : null,
       el('h2', { text: 'Projections (events behind the store head)' }),
-      el('table', { id: 'projections' }, el('thead', {}, el('tr', {}, el('th', { text: 'service' }), el('th', { text: 'projection' }), el('th', { class: 'num', text: 'position' }), el('th', { class: 'num', text: 'lag' }))),
+      el('table', { id: 'projections' }, el('thead', {}, el('tr', {}, el('th', { text: 'service' }), el('th', { text: 'projection' }), el('th', { class: 'num', text: 'position' }), el('th', { class: 'num', text: 'lag' }), el('th', { text: '' }))),
         el('tbody', {}, status.services.flatMap((service) => service.projections
-          ? service.projections.map((p) => el('tr', { class: p.lag > 0 ? 'bad' : '' }, el('td', { text: service.name }), el('td', { text: p.name }), el('td', { class: 'num', text: p.position }), el('td', { class: 'num', text: p.lag })))
-          : [el('tr', {}, el('td', { text: service.name }), el('td', { colspan: 3, class: 'bad', text: service.error ?? 'unreachable' }))]))),
+          ? service.projections.map((p) => el('tr', { class: p.lag > 0 ? 'bad' : '' }, el('td', { text: service.name }), el('td', { text: p.name }), el('td', { class: 'num', text: p.position }), el('td', { class: 'num', text: p.lag }),
+            el('td', {}, el('button', { type: 'button', text: 'Rebuild', 'data-projection': p.name, onclick: () => rebuild(service.name, p) }))))
+          : [el('tr', {}, el('td', { text: service.name }), el('td', { colspan: 4, class: 'bad', text: service.error ?? 'unreachable' }))]))),
       el('h2', { text: 'Failing webhooks' }),
       failing.length === 0 ? el('p', { class: 'ok', text: 'none' })
         : el('ul', { id: 'failing-webhooks' }, failing.map((s) => el('li', { class: 'bad', text: `${s.name} (${s.tenant}): ${s.delivery.failedDeliveries} failed — ${s.delivery.lastError ?? ''}` })))));

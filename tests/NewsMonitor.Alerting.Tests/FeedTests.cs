@@ -354,7 +354,7 @@ public sealed class FeedTests(FeedFixture fixture) : IClassFixture<FeedFixture>
             session.Events.StartStream<Subscription>(legacy, new SubscriptionCreated(legacy, "t-legacy-feed", "legacy", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow));
             session.Events.StartStream<Subscription>(revoked, new SubscriptionCreated(revoked, "t-legacy-feed", "revoked", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow),
                 new SubscriptionFeedRevoked(revoked, DateTimeOffset.UtcNow));
-            await session.SaveChangesAsync(Cancel);
+            await session.SaveChangesInCommitOrderAsync(Cancel);
         }
         Assert.Null(await FeedUrlAsync("t-legacy-feed", legacy));
 

@@ -66,7 +66,7 @@ public sealed class WebhookAddressTests(StrictWebhookFixture fixture) : IClassFi
         {
             session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, "t-rebind", "rebind", "مونتينيغرو", "immediate", DateTimeOffset.UtcNow,
                 secrets.Seal(url, "a-webhook-secret-of-some-length")));
-            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await session.SaveChangesInCommitOrderAsync(TestContext.Current.CancellationToken);
         }
 
         await fixture.Probe.PublishAsync(new ArticleReceived(Guid.NewGuid(), "عنوان", "انضمت مونتينيغرو إلى الحلف", null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));

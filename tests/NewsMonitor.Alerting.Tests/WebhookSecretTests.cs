@@ -165,7 +165,7 @@ public sealed class WebhookSecretTests(SecretsFixture fixture) : IClassFixture<S
         {
             session.Events.StartStream<Subscription>(id, new SubscriptionCreated(id, "t-legacy", "legacy", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow, new Webhook(receiver.Url, first)));
             session.Events.Append(id, new SubscriptionChanged(id, "legacy", "الجبل الأسود", "immediate", DateTimeOffset.UtcNow, new Webhook(receiver.Url, secret)));
-            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await session.SaveChangesInCommitOrderAsync(TestContext.Current.CancellationToken);
         }
         Assert.Contains(secret, string.Concat((await DumpSchemaAsync()).Values), StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using NewsMonitor.ServiceDefaults;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -30,7 +31,7 @@ public sealed class ProjectionRebuildTests(ProjectionRebuildFixture fixture) : I
     {
         await using var session = Store.LightweightSession();
         session.Events.StartStream<ArticleTopics>(id, new ArticleTopicsAssigned(id, [new TopicScore(label, 0.7)], "lexicon-1", at, null, at));
-        await session.SaveChangesAsync(Cancel);
+        await session.SaveChangesInCommitOrderAsync(Cancel);
     }
 
     /// <summary>Every timeline document, as stored JSON, by id: what a reader sees.</summary>

@@ -1,3 +1,4 @@
+using NewsMonitor.ServiceDefaults;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -67,7 +68,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         {
             session.Events.StartStream<NewsMonitor.Classification.Topics.ArticleTopics>(id, new NewsMonitor.Classification.Topics.ArticleTopicsAssigned(
                 id, [new TopicScore("sports", 0.6)], "lexicon-1", receivedAt, null, receivedAt));
-            await session.SaveChangesAsync(TestContext.Current.CancellationToken);
+            await session.SaveChangesInCommitOrderAsync(TestContext.Current.CancellationToken);
         }
         var sample = SampleArticles.Get("nato-washington-summit-2024");
         await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));

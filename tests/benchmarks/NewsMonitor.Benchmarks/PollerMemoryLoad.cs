@@ -1,4 +1,5 @@
 extern alias sources;
+using NewsMonitor.ServiceDefaults;
 using System.Diagnostics;
 using System.Globalization;
 using Marten;
@@ -58,7 +59,7 @@ public static class PollerMemoryLoad
                     // Spread the first polls over one interval, as sources added over time would be.
                     session.Events.StartStream<Source>(id, new SourceAdded(id, url, null, "auto", intervalSeconds, null, "auto", now.AddSeconds(intervalSeconds * (double)i / count)));
                 }
-                await session.SaveChangesAsync();
+                await session.SaveChangesInCommitOrderAsync(CancellationToken.None);
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} sources registered in {watch.Elapsed.TotalSeconds:F1} s"));
             var (registeredSet, registeredHeap) = Measure();

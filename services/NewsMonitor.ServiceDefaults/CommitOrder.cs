@@ -16,7 +16,7 @@ namespace NewsMonitor.ServiceDefaults;
 /// Why: Marten's daemon steps over a hole in the sequence after <c>StaleSequenceThreshold</c> (250 ms here) when it
 /// finds no transaction that began before it saw the hole. A plain Rich append reserves its numbers outside any
 /// transaction and begins its write transaction later, so a writer held up between the two (a loaded machine) is not
-/// found, and its events are never seen by the relays (docs/reliability-sequence.md). The lock is FeedLog's (events
+/// found, and its events are never seen by the relays (docs/reliability.md, "Event sequence and the async daemon"). The lock is FeedLog's (events
 /// service): one per schema, in the two-key space apart from the daemon's one-key locks.
 /// </remarks>
 public static class CommitOrder

@@ -59,7 +59,7 @@ public static class EventStoreExtensions
                 // waits too: the 3 s default showed as 3 s alert spikes. Marten steps over only when it finds no live
                 // transaction that began before it saw the hole; a plain Rich append numbers its events before its
                 // transaction begins, so it is not found: appends save through CommitOrder, under a lock, in a
-                // transaction that is open before the numbers are taken (docs/reliability-sequence.md).
+                // transaction that is open before the numbers are taken (docs/reliability.md, "Event sequence and the async daemon").
                 options.Projections.StaleSequenceThreshold = TimeSpan.FromMilliseconds(250);
                 configure(options);
             })

@@ -86,7 +86,7 @@ public sealed class CommitOrderTests
 
     /// <summary>
     /// The lock's cost, against plain appends in the same run and store (explicit: a measurement, run by hand and
-    /// reported in docs/reliability-sequence.md): 8 writers append 100 single-event streams each, plain and in commit
+    /// reported in docs/reliability.md, "Event sequence and the async daemon"): 8 writers append 100 single-event streams each, plain and in commit
     /// order alternately, twice; printed are appends per second, the save's p50/p99, and the time from a save's return
     /// to the subscription's seeing its event (what a relay adds to alert latency), p50/p99.
     /// </summary>
@@ -129,7 +129,7 @@ public sealed class CommitOrderTests
     }
 
     /// <summary>
-    /// The cheaper alternative weighed in docs/reliability-sequence.md: numbering inside an open transaction, no lock, so
+    /// The cheaper alternative weighed in docs/reliability.md, "Event sequence and the async daemon": numbering inside an open transaction, no lock, so
     /// Marten's liveness probe can see the writer (an older transaction); safety then rests on that probe.
     /// </summary>
     private static async Task TransactionOnlyAsync(IDocumentSession session, CancellationToken token)

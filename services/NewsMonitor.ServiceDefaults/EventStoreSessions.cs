@@ -137,9 +137,11 @@ public static class EventStoreSessions
     /// COMMITTED, so a commit between them pairs one version with the document of another: a stale state would then decide
     /// at a fresh version (a lost update the version check cannot see), and the inline projection would apply the new
     /// events to that stale document. An aggregate that carries its version (<see cref="IVersionedAggregate"/>) shows it.
+    /// A version of 0 on an existing stream is a document stored before versions were kept: it is taken as it is (the next
+    /// append projects it again with its version), or every write to it would be refused as unsettled, forever.
     /// </summary>
-    private static bool Agrees<TAggregate>(JasperFx.Events.IEventStream<TAggregate> stream) where TAggregate : class =>
-        stream.Aggregate is not IVersionedAggregate versioned || versioned.Version == (stream.StartingVersion ?? 0);
+    internal static bool Agrees<TAggregate>(JasperFx.Events.IEventStream<TAggregate> stream) where TAggregate : class =>
+        stream.Aggregate is not IVersionedAggregate versioned || versioned.Version == 0 || versioned.Version == (stream.StartingVersion ?? 0);
 
     /// <summary>
     /// The detail of the 409 an endpoint answers when its write kept losing to concurrent writers

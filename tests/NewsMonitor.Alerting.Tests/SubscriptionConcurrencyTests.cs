@@ -5,6 +5,7 @@ using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using NewsMonitor.Alerting.Subscriptions;
 using NewsMonitor.ServiceDefaults;
+using NewsMonitor.Testing;
 
 namespace NewsMonitor.Alerting.Tests;
 
@@ -131,5 +132,30 @@ public sealed class SubscriptionConcurrencyTests(AlertingFixture fixture) : ICla
             var view = await after.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             Assert.Equal((state.Name, state.Paused), (view.GetProperty("name").GetString(), view.GetProperty("paused").GetBoolean()));
         }
+    }
+
+    [Fact]
+    public async Task A_subscription_stored_before_versions_were_kept_can_still_be_changed()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var tenant = "t-legacy-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, "/api/v1/subscriptions", tenant, new { name = "legacy", rule = "الناتو" }), cancellationToken);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetGuid();
+        // The document as a deployment before issue 16 stored it: no version (read back as 0) on a stream at version 2.
+        var stripped = await TestInfrastructure.ScalarAsync<long>(
+            $"with changed as (update \"{fixture.Schema}\".mt_doc_subscription set data = data - 'version' where id = '{id}' returning 1) select count(*) from changed");
+        Assert.Equal(1, stripped);
+
+        using var pause = await fixture.Client.SendAsync(AsTenant(HttpMethod.Post, $"/api/v1/subscriptions/{id}/pause", tenant), cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, pause.StatusCode);
+        using var change = await fixture.Client.SendAsync(AsTenant(HttpMethod.Put, $"/api/v1/subscriptions/{id}", tenant, new { name = "legacy-2", rule = "روسيا", mode = "immediate" }), cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+        await using var session = fixture.Service.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var stored = await session.LoadAsync<Subscription>(id, cancellationToken);
+        Assert.NotNull(stored);
+        Assert.True(stored.Paused);
+        Assert.Equal("legacy-2", stored.Name);
+        Assert.True(stored.Version > 2, $"the document is projected again with its version, got {stored.Version}");
     }
 }

@@ -32,8 +32,11 @@ public sealed record ArticleEntitiesNoted(Guid ArticleId, IReadOnlyList<Extracte
 /// once extracted, the entities. Not classified yet (<see cref="IsClassified"/> false) while it waits for entities.
 /// </summary>
 public sealed record ArticleTopics(Guid Id, IReadOnlyList<TopicScore> Topics, string[] Labels, string ModelVersion, DateTimeOffset ClassifiedAt, IReadOnlyList<TopicScore>? Scores = null,
-    DateTimeOffset? BucketAt = null)
+    DateTimeOffset? BucketAt = null) : NewsMonitor.ServiceDefaults.IVersionedAggregate
 {
+    /// <summary>The version of the article's stream this state is folded up to (set by Marten), checked by the write path.</summary>
+    public long Version { get; set; }
+
     /// <summary>The text, once noted (absent in streams written before operator topics).</summary>
     public ArticleTextNoted? Text { get; init; }
 

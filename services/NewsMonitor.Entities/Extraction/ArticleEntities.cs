@@ -17,7 +17,11 @@ public sealed record ArticleTopicsNoted(Guid ArticleId, string[] Topics, string[
 
 /// <summary>Read model of an article's entities with mention offsets, and its topics; projected inline.</summary>
 public sealed record ArticleEntities(Guid Id, IReadOnlyList<ExtractedEntity>? Entities, string[] EntityIds, string? ExtractorVersion, DateTimeOffset? ExtractedAt, string[]? Topics)
+    : NewsMonitor.ServiceDefaults.IVersionedAggregate
 {
+    /// <summary>The version of the article's stream this state is folded up to (set by Marten), checked by the write path.</summary>
+    public long Version { get; set; }
+
     /// <summary>Whether entities were extracted (topics may arrive first).</summary>
     public bool Extracted => Entities is not null;
 

@@ -61,6 +61,14 @@ public static class MessagingExtensions
                 var messageType = new AmqpMessageType();
                 rabbit.ConfigureSend(send => send.ConnectSendPipeSpecificationObserver(messageType));
                 rabbit.ConfigurePublish(publish => publish.ConnectPublishPipeSpecificationObserver(messageType));
+                // Outer: while the database is unreachable (restart, fail-over), keep retrying for about three minutes
+                // instead of parking every message that arrives during the outage in _error (the reliability suite's
+                // PostgreSQL restart parked one). Inner: 5 quick tries for everything else, then _error.
+                rabbit.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(TransientInfrastructure.IsTransient);
+                    retry.Interval(12, TimeSpan.FromSeconds(5));
+                });
                 rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
                 rabbit.ConfigureEndpoints(context);
             });

@@ -72,9 +72,11 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
         // A fresh message per try: MimeKit may change a message while writing it (encodings), and the bytes stay the same.
         var attempt = ScheduledRedelivery.AttemptOf(context);
         var (error, mayPass) = await mailer.SendAsync(EmailMessages.Compose(letter), cancellationToken);
+        // Outcomes are decided on the subscription as it is now (the one write path): a recovery another delivery recorded
+        // first is not recorded twice, and nothing is recorded on a subscription deleted meanwhile.
         if (error is null)
         {
-            if (subscription.EmailStatus == "failing") await RecordAsync(subscription.Id, new EmailDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
+            if (subscription.EmailStatus == "failing") await session.RecordAsync(new RecordEmailRecovery(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
             return;
         }
         if (DeliveryRetry.NextDelay(attempt, mayPass, settings.Attempts, settings.FirstRetryMilliseconds) is { } delay)
@@ -85,23 +87,9 @@ public sealed class EmailDeliveryConsumer(IDocumentSession session, SmtpMailer m
             await redelivery.ScheduleAsync(context, delay, attempt + 1);
             return;
         }
-        var attempts = attempt;
         // The address is the subscriber's personal data: the log names the subscription, not the address.
-        logger.LogWarning("Email delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
-        await RecordAsync(subscription.Id, new EmailDeliveryFailed(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);
-    }
-
-    private async Task RecordAsync(Guid subscriptionId, object change, CancellationToken cancellationToken)
-    {
-        // Decided on the subscription as it is now (the one write path): a recovery another delivery recorded first is
-        // not recorded twice, and nothing is recorded on a subscription deleted meanwhile.
-        SubscriptionCommand command = change switch
-        {
-            EmailDeliveryFailed failed => new RecordEmailFailure(subscriptionId, failed.DeliveryId, failed.Attempts, failed.Error, failed.At),
-            EmailDeliveryRecovered recovered => new RecordEmailRecovery(subscriptionId, recovered.DeliveryId, recovered.At),
-            _ => throw new ArgumentException($"Not an email delivery outcome: {change.GetType().Name}.", nameof(change)),
-        };
-        await session.RecordAsync(command, cancellationToken);
+        logger.LogWarning("Email delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempt, error);
+        await session.RecordAsync(new RecordEmailFailure(subscription.Id, deliveryId, attempt, error, clock.GetUtcNow()), cancellationToken);
     }
 }
 

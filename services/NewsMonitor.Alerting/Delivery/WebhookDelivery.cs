@@ -101,9 +101,11 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         var (error, mayPass) = secret is null
             ? ("The webhook secret cannot be opened: the key that sealed it is not in the key ring.", false)
             : await PostAsync(url, secret, deliveryId, body, cancellationToken);
+        // Outcomes are decided on the subscription as it is now (the one write path): a recovery another delivery recorded
+        // first is not recorded twice, and nothing is recorded on a subscription deleted meanwhile.
         if (error is null)
         {
-            if (subscription.DeliveryStatus == "failing") await RecordAsync(subscription.Id, new WebhookDeliveryRecovered(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
+            if (subscription.DeliveryStatus == "failing") await session.RecordAsync(new RecordWebhookRecovery(subscription.Id, deliveryId, clock.GetUtcNow()), cancellationToken);
             return;
         }
         if (DeliveryRetry.NextDelay(attempt, mayPass, settings.Attempts, settings.FirstRetryMilliseconds) is { } delay)
@@ -116,7 +118,7 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         }
         var attempts = secret is null ? 0 : attempt;
         logger.LogWarning("Webhook delivery {DeliveryId} for subscription {SubscriptionId} failed after {Attempts} attempts: {Error}", deliveryId, subscription.Id, attempts, error);
-        await RecordAsync(subscription.Id, new WebhookDeliveryFailed(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);
+        await session.RecordAsync(new RecordWebhookFailure(subscription.Id, deliveryId, attempts, error, clock.GetUtcNow()), cancellationToken);
     }
 
     // The error (null on success) and whether another try may help: a refused address does not change in seconds; a
@@ -142,19 +144,6 @@ public sealed class WebhookDeliveryConsumer(IDocumentSession session, IHttpClien
         {
             return (exception.Message, true);
         }
-    }
-
-    private async Task RecordAsync(Guid subscriptionId, object change, CancellationToken cancellationToken)
-    {
-        // Decided on the subscription as it is now (the one write path): a recovery another delivery recorded first is
-        // not recorded twice, and nothing is recorded on a subscription deleted meanwhile.
-        SubscriptionCommand command = change switch
-        {
-            WebhookDeliveryFailed failed => new RecordWebhookFailure(subscriptionId, failed.AlertId, failed.Attempts, failed.Error, failed.At),
-            WebhookDeliveryRecovered recovered => new RecordWebhookRecovery(subscriptionId, recovered.AlertId, recovered.At),
-            _ => throw new ArgumentException($"Not a webhook delivery outcome: {change.GetType().Name}.", nameof(change)),
-        };
-        await session.RecordAsync(command, cancellationToken);
     }
 }
 

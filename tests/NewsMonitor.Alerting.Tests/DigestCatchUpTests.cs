@@ -121,6 +121,34 @@ public sealed class DigestCatchUpTests(AlertingFixture fixture) : IClassFixture<
         Assert.All(bounded, digest => Assert.Equal(DigestPeriods.DigestId(subscription.Id, digest.PeriodStart), digest.DigestId));
     }
 
+    [Fact]
+    public async Task A_subscription_turned_daily_after_an_hourly_digest_that_day_still_gets_the_days_digest()
+    {
+        // Given an hourly subscription whose first hour of the day was digested (its digest starts at midnight)
+        var subscription = await CreateSubscriptionAsync("hourly", Start);
+        var early = await RaiseAsync(subscription, Start + TimeSpan.FromMinutes(10));
+        await CompileAsync(Start + Hour + TimeSpan.FromMinutes(1));
+
+        // When it turns daily in the afternoon and has an alert after that, and the day closes
+        await using (var session = fixture.Service.Services.GetRequiredService<IDocumentStore>().LightweightSession())
+        {
+            session.Events.Append(subscription, new SubscriptionChanged(subscription, "catch-up", Rule, "daily", Start + 14 * Hour));
+            await session.SaveChangesInCommitOrderAsync(Token);
+        }
+        var late = await RaiseAsync(subscription, Start + 15 * Hour);
+        await CompileAsync(Start + TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await CompileAsync(Start + TimeSpan.FromDays(1) + TimeSpan.FromMinutes(2));
+
+        // Then the afternoon's alert is in that day's digest (the day's digest also starts at midnight, like the first
+        // hour's: it must not be taken for it), and every alert is in exactly one digest
+        var digests = await DigestsAsync(subscription);
+        var daily = Assert.Single(digests, digest => digest.PeriodEnd - digest.PeriodStart == TimeSpan.FromDays(1));
+        Assert.Equal(Start, daily.PeriodStart);
+        Assert.Equal(late, daily.Alerts.Select(alert => alert.AlertId).ToList());
+        Assert.Equal(early.Concat(late).Order(), digests.SelectMany(digest => digest.Alerts).Select(alert => alert.AlertId).Order());
+        Assert.Equal(2, await DigestEventsAsync(subscription));
+    }
+
     private const string Rule = "xqzjvkwcatchup";
 
     private static Alert AlertAt(Guid subscription, int sequence, DateTimeOffset at) =>

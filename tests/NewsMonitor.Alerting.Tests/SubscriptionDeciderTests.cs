@@ -188,4 +188,24 @@ public sealed class SubscriptionDeciderTests
         Assert.Null(state.Webhook);
         Assert.Equal("hash-1", state.FeedTokenHash);
     }
+
+    [Fact]
+    public void A_second_copy_of_the_last_dead_letter_is_not_recorded_again()
+    {
+        // The last try of a delivery redelivered after a crash between the record and the ack, or the alert published
+        // twice by the relay: the same dead letter, which must not count twice.
+        var alert = Guid.NewGuid();
+        object[] failed = [.. Existing, new WebhookDeliveryFailed(Id, alert, 6, "HTTP 500", T0)];
+        Then(failed, new RecordWebhookFailure(Id, alert, 6, "HTTP 500", T1));
+        var other = Guid.NewGuid();
+        Then(failed, new RecordWebhookFailure(Id, other, 6, "HTTP 502", T1), new WebhookDeliveryFailed(Id, other, 6, "HTTP 502", T1));
+        Assert.Equal(1, SubscriptionDecider.Fold(null, failed)!.FailedDeliveries);
+
+        var delivery = Guid.NewGuid();
+        object[] mailFailed = [.. Existing, new EmailConfirmed(Id, Mail.Address, T0), new EmailDeliveryFailed(Id, delivery, 6, "SMTP 451", T0)];
+        Then(mailFailed, new RecordEmailFailure(Id, delivery, 6, "SMTP 451", T1));
+        // A confirmation request has no delivery id: each one that fails is its own.
+        object[] confirmationFailed = [.. Existing, new EmailDeliveryFailed(Id, Guid.Empty, 1, "SMTP 550", T0)];
+        Then(confirmationFailed, new RecordEmailFailure(Id, Guid.Empty, 1, "SMTP 550", T1), new EmailDeliveryFailed(Id, Guid.Empty, 1, "SMTP 550", T1));
+    }
 }

@@ -37,4 +37,12 @@ public static class DigestPeriods
     /// <summary>The id of a subscription's digest for the period starting at <paramref name="periodStart"/>.</summary>
     public static Guid DigestId(Guid subscriptionId, DateTimeOffset periodStart) =>
         DeterministicId.Create(Scope, $"{subscriptionId:N}:{periodStart.UtcTicks}");
+
+    /// <summary>
+    /// The id of a subscription's digest for the period of <paramref name="length"/> starting at <paramref name="periodStart"/>,
+    /// for when the plain id is taken by a digest of another length that starts at the same instant (a subscription turned
+    /// from hourly to daily: the day's digest and its first hour's both start at midnight).
+    /// </summary>
+    public static Guid DigestId(Guid subscriptionId, DateTimeOffset periodStart, TimeSpan length) =>
+        DeterministicId.Create(Scope, $"{subscriptionId:N}:{periodStart.UtcTicks}:{length.Ticks}");
 }

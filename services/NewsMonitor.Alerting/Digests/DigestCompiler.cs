@@ -82,6 +82,16 @@ public sealed class DigestCompiler(IDocumentSession session)
         }
         if (due.Count == 0) return 0;
 
+        // A digest's id derives from its subscription and period start, so a subscription turned from hourly to daily finds
+        // that day's id taken by the digest of the day's first hour (both start at midnight): the day's digest was skipped
+        // as stored, and its alerts never sent. A digest whose id is taken by one of another period gets the id of its start
+        // and length instead (the same on every node, so still stored once).
+        var plainIds = due.Select(digest => digest.DigestId).ToArray();
+        var taken = (await session.Query<Digest>().Where(digest => digest.Id.IsOneOf(plainIds)).Select(digest => new { digest.Id, digest.PeriodEnd }).ToListAsync(cancellationToken))
+            .ToDictionary(digest => digest.Id, digest => digest.PeriodEnd);
+        due = due.Select(digest => taken.TryGetValue(digest.DigestId, out var end) && end != digest.PeriodEnd
+            ? digest with { DigestId = DigestPeriods.DigestId(digest.SubscriptionId, digest.PeriodStart, digest.PeriodEnd - digest.PeriodStart) }
+            : digest).ToList();
         var digestIds = due.Select(digest => digest.DigestId).ToArray();
         var stored = (await session.Query<Digest>().Where(digest => digest.Id.IsOneOf(digestIds)).Select(digest => digest.Id).ToListAsync(cancellationToken)).ToHashSet();
         var added = 0;

@@ -100,6 +100,15 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
     /// <summary>Alerts that could not be delivered (dead letters).</summary>
     public int FailedDeliveries { get; init; }
 
+    /// <summary>
+    /// The alert or digest of the last webhook dead letter: a second copy of it (its last try redelivered after a crash, or
+    /// the alert published twice) is the same dead letter and is not recorded again (<see cref="SubscriptionDecider"/>).
+    /// </summary>
+    public Guid? LastFailedDelivery { get; init; }
+
+    /// <summary>The alert or digest of the last email dead letter, for the same reason as <see cref="LastFailedDelivery"/>.</summary>
+    public Guid? LastFailedEmail { get; init; }
+
     /// <summary>Lower-case hex SHA-256 of the current feed token (indexed: the feed is found by it); null when none.</summary>
     public string? FeedTokenHash { get; init; }
 
@@ -134,7 +143,7 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
     /// <summary>Applies a dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
     public Subscription Apply(WebhookDeliveryFailed failed) => this with
     {
-        DeliveryStatus = "failing", LastDeliveryError = failed.Error, FailedDeliveries = FailedDeliveries + 1,
+        DeliveryStatus = "failing", LastDeliveryError = failed.Error, FailedDeliveries = FailedDeliveries + 1, LastFailedDelivery = failed.AlertId,
     };
 
     /// <summary>Applies a recovery.</summary>
@@ -185,7 +194,9 @@ public sealed record Subscription(Guid Id, string Tenant, string Name, string Ru
         Email?.Address == confirmed.Address && EmailStatus == "pending" ? this with { EmailStatus = "ok", LastEmailError = null } : this;
 
     /// <summary>Applies an email dead letter. The change time is left alone: delivery does not change what the rule matches.</summary>
-    public Subscription Apply(EmailDeliveryFailed failed) => MayMail ? this with { EmailStatus = "failing", LastEmailError = failed.Error } : this with { LastEmailError = failed.Error };
+    public Subscription Apply(EmailDeliveryFailed failed) => MayMail
+        ? this with { EmailStatus = "failing", LastEmailError = failed.Error, LastFailedEmail = failed.DeliveryId }
+        : this with { LastEmailError = failed.Error, LastFailedEmail = failed.DeliveryId };
 
     /// <summary>Applies an email recovery.</summary>
     public Subscription Apply(EmailDeliveryRecovered recovered) => MayMail ? this with { EmailStatus = "ok" } : this;

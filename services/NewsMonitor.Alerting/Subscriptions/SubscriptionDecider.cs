@@ -117,12 +117,19 @@ public static class SubscriptionDecider
                 ? SubscriptionDecision.Of(new EmailConfirmed(id, confirm.Address, confirm.At)) : SubscriptionDecision.Unchanged,
             UnsubscribeEmail unsubscribe => state.Email?.Address == unsubscribe.Address
                 ? SubscriptionDecision.Of(new EmailUnsubscribed(id, unsubscribe.Address, unsubscribe.At)) : SubscriptionDecision.Unchanged,
-            // A dead letter is recorded even when the webhook changed meanwhile: it happened, and it is kept as it was.
-            RecordWebhookFailure failure => SubscriptionDecision.Of(new WebhookDeliveryFailed(id, failure.AlertId, failure.Attempts, failure.Error, failure.At)),
+            // A dead letter is recorded even when the webhook changed meanwhile: it happened, and it is kept as it was. A second
+            // copy of the last one (its last try redelivered after a crash before the ack, or the alert published twice) is
+            // the same dead letter, not another.
+            RecordWebhookFailure failure => failure.AlertId != Guid.Empty && state.LastFailedDelivery == failure.AlertId
+                ? SubscriptionDecision.Unchanged
+                : SubscriptionDecision.Of(new WebhookDeliveryFailed(id, failure.AlertId, failure.Attempts, failure.Error, failure.At)),
             // Decided on the state read, not the one the delivery started from: two recoveries at once record one.
             RecordWebhookRecovery recovery => state.DeliveryStatus == "failing"
                 ? SubscriptionDecision.Of(new WebhookDeliveryRecovered(id, recovery.AlertId, recovery.At)) : SubscriptionDecision.Unchanged,
-            RecordEmailFailure failure => SubscriptionDecision.Of(new EmailDeliveryFailed(id, failure.DeliveryId, failure.Attempts, failure.Error, failure.At)),
+            // The same for mail; a failed confirmation request has no delivery id, and each one is its own.
+            RecordEmailFailure failure => failure.DeliveryId != Guid.Empty && state.LastFailedEmail == failure.DeliveryId
+                ? SubscriptionDecision.Unchanged
+                : SubscriptionDecision.Of(new EmailDeliveryFailed(id, failure.DeliveryId, failure.Attempts, failure.Error, failure.At)),
             RecordEmailRecovery recovery => state.EmailStatus == "failing"
                 ? SubscriptionDecision.Of(new EmailDeliveryRecovered(id, recovery.DeliveryId, recovery.At)) : SubscriptionDecision.Unchanged,
             SealSecret seal => state.Webhook?.Secret is not null

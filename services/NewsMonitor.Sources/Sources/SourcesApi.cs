@@ -154,23 +154,27 @@ public static partial class SourcesApi
     /// </summary>
     internal static async Task<(Guid Id, bool Created)> AddAsync(IDocumentSession session, SourceRules.ValidSource valid, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // Read and saved in a session of its own, not the request's: a save that loses the race below leaves its events
+        // pending in the session it used (Marten forgets them only after a save that succeeds), so the next add of the same
+        // request (an OPML import) carried them, failed on them again and answered "exists" for a feed it never stored.
+        await using var writer = session.DocumentStore.LightweightSession();
         var id = SourceRules.IdOf(valid.Url);
-        var existing = await session.LoadAsync<Source>(id, cancellationToken);
+        var existing = await writer.LoadAsync<Source>(id, cancellationToken);
         if (existing is { Removed: false }) return (id, false);
         // A feed that moved here keeps the id of the URL it was added with.
-        if (await OwnerOfAsync(session, valid.Url, cancellationToken) is { } owner) return (owner, false);
+        if (await OwnerOfAsync(writer, valid.Url, cancellationToken) is { } owner) return (owner, false);
         var added = new SourceAdded(id, valid.Url, valid.Name, valid.Kind, valid.IntervalSeconds, valid.Language, valid.FetchPages, now);
-        if (existing is null) session.Events.StartStream<Source>(id, added);
+        if (existing is null) writer.Events.StartStream<Source>(id, added);
         else
         {
             // Re-adding a removed source appends at the version read, so of two such requests at once only one adds it.
-            var stream = await session.Events.FetchForWriting<Source>(id, cancellationToken);
+            var stream = await writer.Events.FetchForWriting<Source>(id, cancellationToken);
             if (stream.Aggregate is { Removed: false }) return (id, false);
             stream.AppendOne(added);
         }
         try
         {
-            await session.SaveChangesInCommitOrderAsync(cancellationToken);
+            await writer.SaveChangesInCommitOrderAsync(cancellationToken);
         }
         catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
         {

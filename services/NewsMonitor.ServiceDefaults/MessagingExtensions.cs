@@ -61,15 +61,21 @@ public static class MessagingExtensions
                 var messageType = new AmqpMessageType();
                 rabbit.ConfigureSend(send => send.ConnectSendPipeSpecificationObserver(messageType));
                 rabbit.ConfigurePublish(publish => publish.ConnectPublishPipeSpecificationObserver(messageType));
-                // Outer: while the database is unreachable (restart, fail-over), keep retrying for about three minutes
-                // instead of parking every message that arrives during the outage in _error (the reliability suite's
-                // PostgreSQL restart parked one). Inner: 5 quick tries for everything else, then _error.
+                // Two retries, and their order matters. MassTransit does not multiply nested retries: a retry filter that
+                // gives up on an exception it handles marks the message as retried, and every retry filter outside it then
+                // passes the exception on at once. So the outage retry must be the inner one: it waits out a database
+                // that cannot be reached (restart, fail-over) for OutageRetries × OutageRetryInterval instead of parking
+                // every message that arrives meanwhile in _error, and if the outage outlasts it the message is parked
+                // without five more tries. Everything else passes through it untouched to the outer retry: 5 quick
+                // tries, then _error. (The other order, tried first, never waited out anything: the fault suite's
+                // PostgreSQL restart parked a message after the 5 quick tries, about 4 s, inside a 5 s outage.)
+                var outage = OutageRetry.From(builder.Configuration);
+                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
                 rabbit.UseMessageRetry(retry =>
                 {
                     retry.Handle<Exception>(TransientInfrastructure.IsTransient);
-                    retry.Interval(12, TimeSpan.FromSeconds(5));
+                    retry.Interval(outage.Retries, outage.Interval);
                 });
-                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -85,4 +91,19 @@ public static class MessagingExtensions
 
     private static string Required(IConfigurationSection section, string key) =>
         section[key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"{section.Path}:{key} is not configured.");
+}
+
+/// <summary>How long a message waits out a database outage before it is parked (<c>NewsMonitor:Messaging</c> section).</summary>
+/// <param name="Retries">Tries after the first (<c>OutageRetries</c>, 36 by default).</param>
+/// <param name="Interval">The wait before each (<c>OutageRetryMilliseconds</c>, 5,000 by default): three minutes in all.</param>
+public sealed record OutageRetry(int Retries, TimeSpan Interval)
+{
+    /// <summary>The settings of <paramref name="configuration"/>, or the defaults.</summary>
+    public static OutageRetry From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("NewsMonitor:Messaging");
+        var retries = int.TryParse(section["OutageRetries"], out var count) && count >= 0 ? count : 36;
+        var interval = int.TryParse(section["OutageRetryMilliseconds"], out var milliseconds) && milliseconds > 0 ? milliseconds : 5_000;
+        return new OutageRetry(retries, TimeSpan.FromMilliseconds(interval));
+    }
 }

@@ -98,12 +98,27 @@ public sealed class RunningSystem : IAsyncLifetime
         start.Environment["Gateway__PerSecondPerAddress"] = "100";
         foreach (var service in Services) start.Environment[$"Services__{service}"] = $"http://127.0.0.1:{_ports[service]}";
         var process = Process.Start(start)!;
-        // Drain the output so a chatty process never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) Console.Error.WriteLine($"[{name}] {line.Data}"); };
+        // Drain the output so a chatty process never blocks on a full pipe. With NEWSMONITOR_TEST_LOG_DIR set (deploy/local/test
+        // sets it), each process's log is kept in <dir>/<system>-<service>.log: a fault scenario that fails is read from it.
+        var log = LogWriter(name);
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null && log is not null) lock (log) log.WriteLine(line.Data); };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            Console.Error.WriteLine($"[{name}] {line.Data}");
+            if (log is not null) lock (log) log.WriteLine(line.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
+    }
+
+    // The log file of a service (appended across its restarts), or null when logs are not kept.
+    private StreamWriter? LogWriter(string name)
+    {
+        if (Environment.GetEnvironmentVariable("NEWSMONITOR_TEST_LOG_DIR") is not { Length: > 0 } directory) return null;
+        Directory.CreateDirectory(directory);
+        return new StreamWriter(Path.Combine(directory, $"{_prefix}-{name.ToLowerInvariant()}.log"), append: true) { AutoFlush = true };
     }
 
     private async Task WaitReadyAsync(string name, int port)

@@ -111,9 +111,11 @@ public static class ScenarioRunner
         await WriteAsync(result);
 
         Assert.Empty(outcome.Unexpected);
-        Assert.True(totals.Lost == 0, $"{scenario}: {totals.Lost} lost ({result.ToRow()})");
-        Assert.True(totals.Doubled == 0, $"{scenario}: {totals.Doubled} doubled ({result.ToRow()})");
-        if (totals.ErrorQueued != 0) Assert.Fail($"{scenario}: {totals.ErrorQueued} message(s) parked in error queues ({parkedIn}); why: {await ParkedReasonsAsync(system, cancel)}");
+        // A parked message is usually why something is lost: its reason goes with every failure.
+        var parked = totals.ErrorQueued == 0 ? "" : $"; {totals.ErrorQueued} message(s) parked ({parkedIn}), why: {await ParkedReasonsAsync(system, cancel)}";
+        Assert.True(totals.Lost == 0, $"{scenario}: {totals.Lost} lost ({result.ToRow()}){parked}");
+        Assert.True(totals.Doubled == 0, $"{scenario}: {totals.Doubled} doubled ({result.ToRow()}){parked}");
+        if (totals.ErrorQueued != 0) Assert.Fail($"{scenario}{parked}");
         await ProjectionChecks.AssertFoldsAsync(system, load);
         return result;
     }
@@ -132,13 +134,14 @@ public static class ScenarioRunner
         {
             var name = queue.GetProperty("name").GetString()!;
             using var response = await client.PostAsJsonAsync($"/api/queues/{vhost}/{Uri.EscapeDataString(name)}/get",
-                new { count = 1, ackmode = "ack_requeue_true", encoding = "auto", truncate = 2000 }, cancellationToken);
+                new { count = 1, ackmode = "ack_requeue_true", encoding = "auto", truncate = 4000 }, cancellationToken);
             var messages = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
             foreach (var message in messages.EnumerateArray())
             {
                 var headers = message.GetProperty("properties").TryGetProperty("headers", out var found) ? found : default;
                 string Header(string key) => headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty(key, out var value) ? value.ToString() : "?";
-                reasons.Add($"{name}: {Header("MT-Fault-ExceptionType")}: {Header("MT-Fault-Message")}");
+                var trace = Header("MT-Fault-StackTrace");
+                reasons.Add($"{name}: {Header("MT-Fault-ConsumerType")}: {Header("MT-Fault-ExceptionType")}: {Header("MT-Fault-Message")} at {trace[..Math.Min(trace.Length, 1500)]}");
             }
         }
         return reasons.Count == 0 ? "none readable" : string.Join(" | ", reasons);

@@ -83,6 +83,18 @@ public sealed class WebhookScheduleTests(WebhookScheduleFixture fixture) : IClas
             && delivery.GetProperty("failedDeliveries").GetInt32() >= deadLetters ? delivery.GetRawText() : null,
         $"dead letter of {subscription}", TimeSpan.FromSeconds(90))).RootElement;
 
+    // Every queue of the fixture's virtual host holding messages, with its counts (management API).
+    private async Task<string> ParkedAsync()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestInfrastructure.RabbitManagementPort}") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{TestInfrastructure.RabbitUserOf(fixture.VirtualHost)}:{TestInfrastructure.RabbitPassword}")));
+        var queues = await client.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(fixture.VirtualHost)}?columns=name,messages_ready,messages_unacknowledged");
+        return string.Join(", ", queues.EnumerateArray()
+            .Where(queue => queue.TryGetProperty("messages_ready", out var ready) && ready.GetInt64() + queue.GetProperty("messages_unacknowledged").GetInt64() > 0)
+            .Select(queue => $"{queue.GetProperty("name").GetString()} {queue.GetProperty("messages_ready")}/{queue.GetProperty("messages_unacknowledged")}"));
+    }
+
     private static ArticleReceived Article(string body) => new(Guid.NewGuid(), "عنوان", body, null, "ar", "test", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
     [Fact]
@@ -143,7 +155,18 @@ public sealed class WebhookScheduleTests(WebhookScheduleFixture fixture) : IClas
         // The second try waits 2 s in RabbitMQ; the service goes away meanwhile and its next instance carries on the count:
         // tries 2 to 4, not a fresh series of 4 (which is what a wait inside the consumer, cancelled by the stop, would give).
         await fixture.RestartAsync();
-        var view = await FailingAsync(subscription, deadLetters: 1);
+        JsonElement view;
+        try
+        {
+            view = await FailingAsync(subscription, deadLetters: 1);
+        }
+        catch (TimeoutException timeout)
+        {
+            // What the receiver saw and where the delivery stands, so that a failure says which try went missing.
+            var tries = string.Join(", ", receiver.Requests.Select(request => $"{request.DeliveryId[..8]}@{request.At.TotalSeconds:0.0}s"));
+            throw new TimeoutException($"{timeout.Message} Tries seen: [{tries}]; delivery now: {(await DeliveryAsync(subscription)).GetRawText()}; " +
+                                       $"parked: {await ParkedAsync()}", timeout);
+        }
         Assert.Equal(1, view.GetProperty("failedDeliveries").GetInt32());
         Assert.Equal(WebhookScheduleFixture.Attempts, receiver.Requests.Count);
         Assert.Single(receiver.Requests.Select(request => request.DeliveryId).Distinct());

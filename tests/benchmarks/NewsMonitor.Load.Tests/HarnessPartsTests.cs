@@ -46,6 +46,9 @@ public sealed class HarnessPartsTests
         Assert.Equal((2000, (double?)null, 200, 250, "burst"), (burst.Articles, burst.Rate, burst.Subscriptions, burst.Batch, burst.Label));
         var rate = LoadOptions.Parse(["--articles", "3000", "--rate", "50", "--subscriptions", "1000", "--gateway", "http://127.0.0.1:9180/", "--key", "k"]);
         Assert.Equal(("rate-50", 1000, "k"), (rate.Label, rate.Subscriptions, rate.Key));
+        // A new seed each run (the same articles again would be duplicates of the last run's), or the one given.
+        Assert.NotEqual(LoadOptions.Parse(["--articles", "1"]).Seed, LoadOptions.Parse(["--articles", "1"]).Seed);
+        Assert.Equal(5, LoadOptions.Parse(["--articles", "1", "--seed", "5"]).Seed);
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--rate", "50"]));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--articles", "-1"]));
         Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--articles", "10", "--label", "../x"]));

@@ -33,7 +33,8 @@ public sealed record LoadOptions(
         string? label = null;
         var timeout = TimeSpan.FromMinutes(15);
         bool baselines = true, docs = true, keep = false;
-        var seed = 2026;
+        // A new seed per run unless given: the same seed posts the same articles, which a second run finds stored already.
+        var seed = Random.Shared.Next(1, int.MaxValue);
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");

@@ -90,8 +90,8 @@ public readonly record struct ProcessSample(double CpuSeconds, double RssMb);
 
 /// <summary>
 /// Samples the processes of deploy/local's state directory: the six services and the gateway (their pid files),
-/// PostgreSQL (postmaster and every backend under it: CPU summed; memory is the postmaster's own plus its backends'
-/// private RSS, so shared buffers count more than once) and RabbitMQ (its pid file).
+/// PostgreSQL (postmaster and every backend under it, summed; its memory as PSS, the proportional set size, so the
+/// shared buffers every backend maps count once) and RabbitMQ (its pid file).
 /// </summary>
 public sealed class ProcessSampler(string stateDirectory)
 {
@@ -109,12 +109,12 @@ public sealed class ProcessSampler(string stateDirectory)
         {
             if (ReadPid(Path.Combine(stateDirectory, name + ".pid")) is { } pid && Read(pid) is { } sample) samples[name] = sample;
         }
-        if (ReadPid(Path.Combine(stateDirectory, "postgres", "data", "postmaster.pid")) is { } postmaster && Read(postmaster) is { } main)
+        if (ReadPid(Path.Combine(stateDirectory, "postgres", "data", "postmaster.pid")) is { } postmaster && Read(postmaster, proportional: true) is { } main)
         {
             var (cpu, rss) = (main.CpuSeconds, main.RssMb);
             foreach (var child in Children(postmaster))
             {
-                if (Read(child) is { } backend) { cpu += backend.CpuSeconds; rss += backend.RssMb; }
+                if (Read(child, proportional: true) is { } backend) { cpu += backend.CpuSeconds; rss += backend.RssMb; }
             }
             samples["postgres"] = new ProcessSample(cpu, rss);
         }
@@ -154,14 +154,16 @@ public sealed class ProcessSampler(string stateDirectory)
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    private static ProcessSample? Read(int pid)
+    private static ProcessSample? Read(int pid, bool proportional = false)
     {
         var stat = ReadStat(pid);
         if (stat is null || stat.Length < 13) return null;
         var cpu = (long.Parse(stat[11], CultureInfo.InvariantCulture) + long.Parse(stat[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
         try
         {
-            var rssLine = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(line => line.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var rssLine = proportional
+                ? File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(line => line.StartsWith("Pss:", StringComparison.Ordinal))
+                : File.ReadLines($"/proc/{pid}/status").FirstOrDefault(line => line.StartsWith("VmRSS:", StringComparison.Ordinal));
             var kb = rssLine is null ? 0 : long.Parse(rssLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
             return new ProcessSample(cpu, kb / 1024.0);
         }

@@ -20,7 +20,7 @@ catch (ArgumentException exception)
 var system = SystemUnderLoad.Discover(options);
 var run = Guid.NewGuid().ToString("N")[..8];
 var loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
-Console.WriteLine($"run {run}: {options.Articles:N0} articles, {(options.Rate is { } r ? $"{r:0.#}/s" : $"as fast as taken, batches of {options.Batch}")}, {options.Subscriptions:N0} subscriptions, gateway {system.Gateway}, load average {loadAtStart}");
+Console.WriteLine($"run {run} (seed {options.Seed}): {options.Articles:N0} articles, {(options.Rate is { } r ? $"{r:0.#}/s" : $"as fast as taken, batches of {options.Batch}")}, {options.Subscriptions:N0} subscriptions, gateway {system.Gateway}, load average {loadAtStart}");
 
 var random = new Random(options.Seed);
 var watch = Stopwatch.StartNew();
@@ -197,7 +197,7 @@ report.AppendLine("| --- | --- | --- | --- | --- |");
 report.AppendLine(CultureInfo.InvariantCulture, $"| posted (gateway answered) | {articles.Count:N0} | {F(lastPost - firstPost)} | {F(articles.Count / (lastPost - firstPost))} | |");
 foreach (var row in stageRows) report.AppendLine(CultureInfo.InvariantCulture, $"| {row.Name} | {row.Done:N0} | {F(row.Seconds)} | {F(row.Rate)} | {F(row.Peak)} |");
 report.AppendLine(CultureInfo.InvariantCulture, $"| **end to end** | {stored:N0} | {F(endToEndSeconds)} | **{F(throughput)}** | |");
-if (martenRate is not null) report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: raw Marten appends (batches of {options.Batch}) | {articles.Count:N0} | | {F(martenRate)} (end to end = {F(throughput / martenRate)}×) | |");
+if (martenRate is not null) report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: raw Marten appends (batches of {options.Batch}) | {articles.Count:N0} | | {F(martenRate)} (end to end = {F(throughput / martenRate, "F3")}×) | |");
 if (busRate is not null) report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: raw MassTransit publish→consume | {articles.Count:N0} | | {F(busRate)} | |");
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Alert latency, POST of the batch → alert on the SSE stream: {latencies.Count:N0} alerts on {alertedArticles:N0} articles; p50 {F(P(50), "F0")} ms, p95 {F(P(95), "F0")} ms, p99 {F(P(99), "F0")} ms, max {F(latencies.Count > 0 ? latencies.Max() : null, "F0")} ms.");

@@ -54,7 +54,10 @@ using (var gate = new SemaphoreSlim(4))
         await gate.WaitAsync();
         try
         {
-            using var response = await http.PostAsJsonAsync("api/v1/subscriptions", new { name = subscription.Name, rule = subscription.Rule, mode = "immediate" });
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/v1/subscriptions")
+            {
+                Content = JsonContent.Create(new { name = subscription.Name, rule = subscription.Rule, mode = "immediate" }),
+            });
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/v1/subscriptions {subscription.Rule}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             var created = await response.Content.ReadFromJsonAsync<JsonElement>();
             lock (subscriptionIds) subscriptionIds.Add(created.GetProperty("id").GetGuid());
@@ -148,7 +151,7 @@ if (!options.KeepSubscriptions)
     await Task.WhenAll(subscriptionIds.Select(async id =>
     {
         await gate.WaitAsync();
-        try { using var _ = await http.DeleteAsync($"api/v1/subscriptions/{id}"); }
+        try { using var _ = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"api/v1/subscriptions/{id}")); }
         finally { gate.Release(); }
     }));
 }
@@ -260,25 +263,33 @@ async Task PostBatchAsync(IReadOnlyList<LoadArticle> batch)
 {
     var ndjson = new StringBuilder();
     foreach (var article in batch) ndjson.AppendLine(JsonSerializer.Serialize(new { title = article.Title, body = article.Body, language = "ar", source = article.Source }));
+    var sent = Stopwatch.GetTimestamp();
+    using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/v1/articles/batch")
+    {
+        Content = new StringContent(ndjson.ToString(), Encoding.UTF8, "application/x-ndjson"),
+    });
+    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/v1/articles/batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+    foreach (var item in answer.GetProperty("items").EnumerateArray())
+    {
+        var status = item.GetProperty("status").GetString() ?? "?";
+        outcomes[status] = outcomes.GetValueOrDefault(status) + 1;
+        if (status is "accepted" or "nearDuplicate" && item.GetProperty("id").TryGetGuid(out var id)) postedAt[id] = sent;
+    }
+}
+
+// The gateway limits each key (429, Retry-After) and refuses intake while the broker blocks publishing (503,
+// Retry-After): both are waited out, as a well-behaved client does, up to 30 tries.
+async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> request)
+{
     for (var attempt = 0; ; attempt++)
     {
-        var sent = Stopwatch.GetTimestamp();
-        using var content = new StringContent(ndjson.ToString(), Encoding.UTF8, "application/x-ndjson");
-        using var response = await http.PostAsync("api/v1/articles/batch", content);
-        if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5)
-        {
-            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(5));
-            continue;
-        }
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST /api/v1/articles/batch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
-        foreach (var item in answer.GetProperty("items").EnumerateArray())
-        {
-            var status = item.GetProperty("status").GetString() ?? "?";
-            outcomes[status] = outcomes.GetValueOrDefault(status) + 1;
-            if (status is "accepted" or "nearDuplicate" && item.GetProperty("id").TryGetGuid(out var id)) postedAt[id] = sent;
-        }
-        return;
+        using var message = request();
+        var response = await http.SendAsync(message);
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || attempt >= 30) return response;
+        var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+        response.Dispose();
+        await Task.Delay(wait);
     }
 }
 

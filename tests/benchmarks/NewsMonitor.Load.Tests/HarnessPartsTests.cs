@@ -55,15 +55,6 @@ public sealed class HarnessPartsTests
     }
 
     [Fact]
-    public void Csv_fields_keep_quoted_commas_quotes_and_line_breaks()
-    {
-        var rows = LoadCorpus.CsvRows("Class,Content\npolitics,\"قال، \"\"نعم\"\"\nثم\"\nsports,هدف\n").ToList();
-        Assert.Equal(3, rows.Count);
-        Assert.Equal(["politics", "قال، \"نعم\"\nثم"], rows[1]);
-        Assert.Equal(["sports", "هدف"], rows[2]);
-    }
-
-    [Fact]
     public void Social_posts_lose_retweet_marks_mentions_links_and_hashes()
     {
         Assert.Equal("لماذا يعارض قصر الإليزيه مساعي ليبيا", LoadCorpus.CleanPost("RT @ajmidan: لماذا  يعارض قصر #الإليزيه مساعي @someone ليبيا https://t.co/x…"));

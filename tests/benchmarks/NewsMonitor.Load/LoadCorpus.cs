@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using NewsMonitor.Evaluation;
 using NewsMonitor.Text;
 
 namespace NewsMonitor.Load;
@@ -32,10 +33,9 @@ public static partial class LoadCorpus
     {
         var sentences = new List<string>();
         sentences.AddRange(ConllSentences(SharedData("ner/anercorp/train.conll")).Select(words => Join(words)).Where(s => s.Length >= 40));
-        sentences.AddRange(CsvRows(File.ReadAllText(SharedData("topics/asnd/train.csv"))).Skip(1)
-            .Where(row => row.Count >= 2).Select(row => CleanPost(row[1])).Where(s => s.Length >= 40 && MostlyArabic(s)));
-        sentences.AddRange(File.ReadLines(SharedData("topics/sib200/train.tsv")).Skip(1).Select(line => line.Split('\t'))
-            .Where(parts => parts.Length >= 3).Select(parts => parts[2].Trim()).Where(s => s.Length >= 40));
+        // The topic files through the evaluation's own reader (RFC 4180 for ASND's CSV, SIB-200's TSV), linked in.
+        sentences.AddRange(TopicData.Read(SharedData("topics/asnd/train.csv"), "asnd").Select(row => CleanPost(row.Text)).Where(s => s.Length >= 40 && MostlyArabic(s)));
+        sentences.AddRange(TopicData.Read(SharedData("topics/sib200/train.tsv"), "sib200").Select(row => row.Text.Trim()).Where(s => s.Length >= 40));
         return sentences.Select(s => s.EndsWith('.') || s.EndsWith('؟') || s.EndsWith('!') ? s : s + ".").Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -68,36 +68,6 @@ public static partial class LoadCorpus
         var high = Math.Max(low + 1, sentences.Count / 50);
         return (wordCounts.Where(pair => pair.Value >= low && pair.Value <= high).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList(),
             phraseCounts.Where(pair => pair.Value >= 2).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList());
-    }
-
-    /// <summary>Fields of RFC 4180 CSV (quotes, doubled quotes, line breaks inside quotes), row by row.</summary>
-    public static IEnumerable<List<string>> CsvRows(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
-            }
-            else if (c == '"') quoted = true;
-            else if (c == ',') { row.Add(field.ToString()); field.Clear(); }
-            else if (c == '\n' || c == '\r')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
-                row.Add(field.ToString()); field.Clear();
-                yield return row;
-                row = [];
-            }
-            else field.Append(c);
-        }
-        if (field.Length > 0 || row.Count > 0) { row.Add(field.ToString()); yield return row; }
     }
 
     /// <summary>A social post as a news sentence: no retweet mark, mentions, links or '#'; underscores of hashtags as spaces; one line.</summary>

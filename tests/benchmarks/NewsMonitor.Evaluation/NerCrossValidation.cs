@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using NewsMonitor.Entities.Recognition;
+
+namespace NewsMonitor.Evaluation;
+
+/// <summary>
+/// k-fold cross-validation of the two-pass tagger over train + dev: contiguous sentence blocks (ANERcorp has no
+/// document breaks, and neighbouring sentences share a story, so a random split would leak names between folds),
+/// fixed epochs (no selection inside a fold), per-type precision/recall/F1 as mean ± standard deviation of the folds.
+/// </summary>
+internal static class NerCrossValidation
+{
+    public static int Run(List<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, WordClusters? clusters, int folds, int firstEpochs, int secondEpochs, int parallel)
+    {
+        Console.WriteLine($"cross-validation: {sentences.Count} sentences (train + dev in file order), {folds} contiguous folds, {firstEpochs} + {secondEpochs} epochs, clusters {(clusters is null ? "off" : clusters.Count + " words")}");
+        var watch = Stopwatch.StartNew();
+        var blockSize = (sentences.Count + folds - 1) / folds;
+        var scores = new EntityScore[folds];
+        Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, fold =>
+        {
+            var start = fold * blockSize;
+            var end = Math.Min(sentences.Count, start + blockSize);
+            var training = sentences.Take(start).Concat(sentences.Skip(end)).ToList();
+            var model = NerModel.Train(training, gazetteer, firstEpochs, secondEpochs, clusters: clusters);
+            var held = sentences.GetRange(start, end - start);
+            var tagged = model.TagDocument(held.Select(s => s.Words).ToList(), NerModel.DefaultWindow);
+            var score = new EntityScore();
+            foreach (var ((_, tags), predicted) in held.Zip(tagged)) score.Add(tags, predicted);
+            scores[fold] = score;
+            Console.WriteLine($"fold {fold + 1}: sentences {start}-{end - 1}, entity-f1 {score.MicroF1:0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
+        });
+        Print(scores, Console.Out);
+        return 0;
+    }
+
+    /// <summary>Per-type mean ± sample standard deviation over folds, and the pooled (all folds' counts summed) micro-F1.</summary>
+    public static void Print(IReadOnlyList<EntityScore> scores, TextWriter output)
+    {
+        var types = scores.SelectMany(score => score.Types).Distinct().Order(StringComparer.Ordinal).Append("all").ToList();
+        output.WriteLine($"  {"type",-6} {"precision",15} {"recall",15} {"f1",15}");
+        foreach (var type in types)
+        {
+            var values = scores.Select(score => score.Of(type)).ToList();
+            output.WriteLine($"  {type,-6} {Format(values.Select(v => v.P))} {Format(values.Select(v => v.R))} {Format(values.Select(v => v.F1))}");
+        }
+        var pooled = new EntityScore();
+        foreach (var score in scores) pooled.Merge(score);
+        output.WriteLine($"cv-f1 mean {scores.Average(score => score.MicroF1):0.0000} sd {StandardDeviation(scores.Select(score => score.MicroF1).ToList()):0.0000}; pooled {pooled.MicroF1:0.0000}");
+    }
+
+    private static string Format(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        return $"{list.Average(),7:0.000} ±{StandardDeviation(list):0.000}";
+    }
+
+    private static double StandardDeviation(IReadOnlyList<double> values)
+    {
+        if (values.Count < 2) return 0;
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+}

@@ -79,8 +79,15 @@ public class WordClustersTests
             training.Add((TaggerWord.FromWords(["we", "met", "in", "paris", "yesterday"], analyzer), ["O", "O", "O", "O", "O"]));
             training.Add((TaggerWord.FromWords(["paid", "one", "dollars"], analyzer), ["O", "O", "O"]));
         }
-        var unlabelled = Corpus().Select(sentence => (IReadOnlyList<string>)TaggerWord.FromWords(sentence, analyzer).Select(w => w.LexicalKey).ToList()).ToList();
-        var clusters = WordClusters.Build(unlabelled, depth: 6, minCount: 2, contextWords: 12);
+        // Clusters given directly (their building is tested above): the three names share a path, other words do not.
+        var paths = new Dictionary<string, string>
+        {
+            ["alice"] = "101101", ["bob"] = "101101", ["carol"] = "101101", ["said"] = "000111", ["spoke"] = "010010",
+            ["we"] = "001001", ["met"] = "001010", ["in"] = "011011", ["paris"] = "110110", ["yesterday"] = "011100",
+            ["paid"] = "000001", ["one"] = "111000", ["dollars"] = "111111", ["look"] = "010101", ["now"] = "100100",
+        };
+        var keys = TaggerWord.FromWords([.. paths.Keys], analyzer).Select(word => word.LexicalKey).ToList();
+        var clusters = new WordClusters(keys.Zip(paths.Values).ToDictionary(pair => pair.First, pair => pair.Second));
         var gazetteer = new NameGazetteer();
         var test = TaggerWord.FromWords(["look", "carol", "now"], analyzer);
 
@@ -112,5 +119,51 @@ public class WordClustersTests
 
         file.Position = 0;
         Assert.Throws<InvalidDataException>(() => NerModel.Load(file, gazetteer));
+    }
+}
+
+public class DocumentConsistencyTests
+{
+    private static TaggerWord[] Words(params string[] words) => TaggerWord.FromWords(words, TextAnalyzer.BuiltIn);
+
+    [Fact]
+    public void A_name_tagged_once_tags_its_untagged_repeats_in_the_document()
+    {
+        var sentences = new[] { Words("قال", "كوفي", "عنان", "امس"), Words("واضاف", "كوفي", "عنان", "ان", "عنان", "يعود") };
+        string[][] tags = [["O", "B-PERS", "I-PERS", "O"], ["O", "O", "O", "O", "O", "O"]];
+        var result = DocumentConsistency.Apply(sentences, tags);
+        Assert.Equal(["O", "B-PERS", "I-PERS", "O"], result[0]);
+        // The full name is matched first (longest); the lone عنان only if it was tagged alone somewhere.
+        Assert.Equal(["O", "B-PERS", "I-PERS", "O", "O", "O"], result[1]);
+    }
+
+    [Fact]
+    public void Tagged_words_are_never_changed_and_the_majority_type_wins()
+    {
+        var sentences = new[] { Words("زار", "الاردن", "امس"), Words("في", "الاردن"), Words("بنك", "الاردن"), Words("ذهب", "الى", "الاردن") };
+        string[][] tags = [["O", "B-LOC", "O"], ["O", "B-LOC"], ["B-ORG", "I-ORG"], ["O", "O", "O"]];
+        var result = DocumentConsistency.Apply(sentences, tags);
+        Assert.Equal(["B-ORG", "I-ORG"], result[2]);
+        Assert.Equal(["O", "O", "B-LOC"], result[3]);
+        Assert.Equal(["O", "O", "O"], tags[3]); // the input is not modified
+    }
+
+    [Fact]
+    public void Names_outside_the_window_do_not_count_and_short_words_never_match()
+    {
+        var sentences = new[] { Words("قال", "عنان"), Words("كلام", "عام"), Words("ثم", "عنان"), Words("و", "في") };
+        string[][] tags = [["O", "B-PERS"], ["O", "O"], ["O", "O"], ["B-LOC", "O"]];
+        Assert.Equal(["O", "O"], DocumentConsistency.Apply(sentences, tags, window: 1)[2]);
+        var whole = DocumentConsistency.Apply(sentences, tags);
+        Assert.Equal(["O", "B-PERS"], whole[2]);
+        Assert.Equal(["B-LOC", "O"], whole[3]);
+    }
+
+    [Fact]
+    public void A_repeat_right_after_a_name_of_its_type_is_left_alone()
+    {
+        var sentences = new[] { Words("قال", "عنان"), Words("وقال", "كوفي", "عنان") };
+        string[][] tags = [["O", "B-PERS"], ["O", "B-PERS", "O"]];
+        Assert.Equal(["O", "B-PERS", "O"], DocumentConsistency.Apply(sentences, tags)[1]);
     }
 }

@@ -27,7 +27,9 @@ return args switch
         Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"),
         int.Parse(Option(args, "--epochs") ?? "16", CultureInfo.InvariantCulture),
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.TaggerModelFile),
-        Ner.Clusters(Option(args, "--clusters") ?? "built-in")),
+        Ner.Clusters(Option(args, "--clusters") ?? "built-in"),
+        Option(args, "--first-epochs") is { } firstEpochs ? int.Parse(firstEpochs, CultureInfo.InvariantCulture) : null,
+        Option(args, "--second-epochs") is { } secondEpochs ? int.Parse(secondEpochs, CultureInfo.InvariantCulture) : null),
     _ => Usage(),
 };
 
@@ -39,7 +41,8 @@ static int Usage()
           train-topics [--epochs n] [--out f]           rebuild the topic model from the ASND and SIB-200 train splits; epochs chosen on dev
           extract <file.txt>                            the entities the service would store for a text file
           ner <file.conll> [--model <ner-model.bin>]     entity-level P/R/F1 of the shipped tagger and a gazetteer-only baseline
-          train-ner [--train f] [--dev f] [--epochs n] [--out f] [--clusters built-in|off|f]   rebuild the tagger from ANERcorp train; epochs chosen on dev
+          train-ner [--train f] [--dev f] [--epochs n] [--out f] [--clusters built-in|off|f] [--first-epochs n --second-epochs m]
+                                                        rebuild the tagger from ANERcorp train; epochs chosen on dev unless given
           ner-cv [--folds 5] [--first-epochs 15] [--second-epochs 12] [--clusters built-in|off|f] [--parallel 1]
                                                         k-fold cross-validation over train + dev (contiguous blocks): per-type P/R/F1 mean ± sd
           ner-clusters [--out f]                        rebuild the word clusters from the allowed unlabelled text (ANERcorp train/dev words, topic train/dev texts)
@@ -89,6 +92,10 @@ internal static class Ner
         watch.Stop();
         foreach (var error in errors.Take(int.Parse(Environment.GetEnvironmentVariable("NER_ERRORS") ?? "0", CultureInfo.InvariantCulture))) Console.WriteLine(error);
         score.Print($"tagger: two-pass averaged perceptron, document memory ±{NerModel.DefaultWindow} sentences ({watch.Elapsed.TotalMilliseconds:0} ms)", Console.Out);
+        var consistent = new EntityScore();
+        foreach (var ((_, tags), predicted) in sentences.Zip(DocumentConsistency.Apply(sentences.Select(s => s.Words).ToList(), tagged, NerModel.DefaultWindow))) consistent.Add(tags, predicted);
+        consistent.Print($"tagger + document consistency pass (untagged repeats of tagged names, ±{NerModel.DefaultWindow} sentences)", Console.Out);
+        Console.WriteLine($"consistency-f1 {consistent.MicroF1:0.0000}");
         Console.WriteLine($"baseline-f1 {baseline.MicroF1:0.0000}");
         Console.WriteLine($"entity-f1 {score.MicroF1:0.0000}");
         return 0;
@@ -102,13 +109,21 @@ internal static class Ner
         return 0;
     }
 
-    public static int Train(string trainFile, string devFile, int maxEpochs, string output, WordClusters? clusters)
+    public static int Train(string trainFile, string devFile, int maxEpochs, string output, WordClusters? clusters, int? firstEpochs = null, int? secondEpochs = null)
     {
         var train = Read(trainFile);
         var dev = Read(devFile);
         Console.WriteLine($"train {train.Count} sentences, dev {dev.Count}; up to {maxEpochs} epochs");
         var watch = Stopwatch.StartNew();
         var gazetteer = BuiltInData.NameGazetteer;
+        if (firstEpochs is { } f && secondEpochs is { } e)
+        {
+            // Epochs given (e.g. the ones cross-validation used): no selection runs, the same seeds give the same file.
+            var given = NerModel.Train(train, gazetteer, f, e, clusters: clusters);
+            using (var file = File.Create(output)) given.Save(file);
+            Console.WriteLine($"{f} + {e} epochs given; wrote {output} ({new FileInfo(output).Length / 1024} KiB, {given.FeatureCount} rows); dev entity-f1 {Score(given, dev):0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
+            return 0;
+        }
         // First pass alone: epochs chosen on dev.
         var first = (Epoch: 0, F1: -1.0);
         Console.WriteLine($"word clusters: {(clusters is null ? "off" : clusters.Count + " words")}");

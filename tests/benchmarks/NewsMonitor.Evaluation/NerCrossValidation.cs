@@ -70,3 +70,45 @@ internal static class NerCrossValidation
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 }
+
+/// <summary>
+/// Extraction cost per article of the shipped model beside a previous model file, in the same process and run:
+/// the dev sentences joined into articles of 15 sentences, each model extracting every article in alternating
+/// rounds (so load on a shared machine hits both alike), median of the rounds.
+/// </summary>
+internal static class NerSpeed
+{
+    public static int Run(string devFile, string previousModel, int rounds)
+    {
+        var sentences = Conll.Read(devFile);
+        var articles = sentences.Chunk(15).Select(chunk => string.Join("\n", chunk.Select(s => string.Join(' ', s.Words)))).ToList();
+        var catalog = EntityCatalog.BuiltIn();
+        var recognizers = new (string Name, EntityRecognizer Recognizer)[]
+        {
+            ("previous (" + Path.GetFileName(previousModel) + ")", new EntityRecognizer(BuiltInData.LoadTagger(File.OpenRead(previousModel)), catalog)),
+            ("shipped (" + (BuiltInData.TrainedTagger.UsesClusters ? "with" : "without") + " word clusters)", new EntityRecognizer(BuiltInData.TrainedTagger, catalog)),
+        };
+        foreach (var (_, recognizer) in recognizers) foreach (var article in articles) recognizer.Extract(article); // warm-up: JIT, word cache
+        var times = recognizers.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var r = 0; r < recognizers.Length; r++)
+            {
+                var watch = Stopwatch.StartNew();
+                foreach (var article in articles) recognizers[r].Recognizer.Extract(article);
+                times[r].Add(watch.Elapsed.TotalMilliseconds / articles.Count);
+            }
+        }
+        Console.WriteLine($"{articles.Count} articles of 15 dev sentences ({articles.Average(a => a.Length):0} characters on average), {rounds} alternating rounds, median ms per article:");
+        for (var r = 0; r < recognizers.Length; r++)
+            Console.WriteLine($"  {recognizers[r].Name,-40} {Median(times[r]),8:0.00} ms  (rounds: {string.Join(' ', times[r].Select(t => t.ToString("0.0")))})");
+        Console.WriteLine($"ratio shipped/previous {Median(times[1]) / Median(times[0]):0.00}");
+        return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

@@ -21,6 +21,7 @@ return args switch
         int.Parse(Option(args, "--first-epochs") ?? "15", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--second-epochs") ?? "12", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--parallel") ?? "1", CultureInfo.InvariantCulture)),
+    ["ner-speed", var previous, ..] => NerSpeed.Run(Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"), previous, int.Parse(Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture)),
     ["ner-clusters", ..] => Ner.BuildClusters(DataPath(""), Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.ClustersFile)),
     ["train-ner", ..] => Ner.Train(
         Option(args, "--train") ?? DataPath("ner/anercorp/train.conll"),
@@ -45,6 +46,7 @@ static int Usage()
                                                         rebuild the tagger from ANERcorp train; epochs chosen on dev unless given
           ner-cv [--folds 5] [--first-epochs 15] [--second-epochs 12] [--clusters built-in|off|f] [--parallel 1]
                                                         k-fold cross-validation over train + dev (contiguous blocks): per-type P/R/F1 mean ± sd
+          ner-speed <previous-ner-model.bin> [--rounds 7]  ms per article of the shipped model beside a previous one, same run
           ner-clusters [--out f]                        rebuild the word clusters from the allowed unlabelled text (ANERcorp train/dev words, topic train/dev texts)
         """);
     return 2;

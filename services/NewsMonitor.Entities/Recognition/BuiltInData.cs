@@ -8,11 +8,18 @@ public static class BuiltInData
     /// <summary>File name of the trained tagger, under services/NewsMonitor.Entities/Data.</summary>
     public const string TaggerModelFile = "ner-model.bin";
 
+    /// <summary>File name of the word clusters, under services/NewsMonitor.Entities/Data.</summary>
+    public const string ClustersFile = "ner-clusters.tsv";
+
     private static readonly Lazy<NameGazetteer> Gazetteer = new(LoadGazetteer);
+    private static readonly Lazy<WordClusters?> Clusters = new(LoadClusters);
     private static readonly Lazy<NerModel> Tagger = new(() => LoadTagger(Resource(TaggerModelFile)));
 
     /// <summary>ANERGazet and the curated alias table as tagger features.</summary>
     public static NameGazetteer NameGazetteer => Gazetteer.Value;
+
+    /// <summary>The word clusters shipped with the service (built by the evaluation tool's <c>ner-clusters</c>), or null when the build has none.</summary>
+    public static WordClusters? WordClusters => Clusters.Value;
 
     /// <summary>The trained tagger shipped with the service.</summary>
     public static NerModel TrainedTagger => Tagger.Value;
@@ -20,7 +27,7 @@ public static class BuiltInData
     /// <summary>Reads a tagger model from <paramref name="model"/> over the built-in gazetteer.</summary>
     public static NerModel LoadTagger(Stream model)
     {
-        using (model) return NerModel.Load(model, NameGazetteer);
+        using (model) return NerModel.Load(model, NameGazetteer, WordClusters);
     }
 
     /// <summary>Curated entities: (id, type, canonical name, aliases) per line of aliases.tsv.</summary>
@@ -55,6 +62,14 @@ public static class BuiltInData
             foreach (var alias in aliases.Where(alias => !alias.StartsWith('~'))) gazetteer.Add(alias, type);
         }
         return gazetteer;
+    }
+
+    private static WordClusters? LoadClusters()
+    {
+        var stream = typeof(BuiltInData).Assembly.GetManifestResourceStream("NewsMonitor.Entities.Data." + ClustersFile);
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return WordClusters.Read(reader);
     }
 
     internal static IEnumerable<string> ReadLines(string resource)

@@ -39,7 +39,7 @@ internal static class NerFeatures
     // Keys are normalised (ة→ه, ئ→ي, أ→ا ...), so the lists are too.
     private static HashSet<string> Normalized(string[] words) => words.Select(ArabicNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
 
-    public static void Extract(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, SentenceContext? context = null)
+    public static void Extract(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, SentenceContext? context = null, string?[]? clusters = null)
     {
         features.Clear();
         var word = words[i];
@@ -112,6 +112,27 @@ internal static class NerFeatures
         }
         if (OrganisationHeads.Contains(word.Stem) || OrganisationHeads.Contains(word.LexicalKey)) features.Add(Hash("head", "org"));
 
+        // Word clusters (when the model was trained with them): coarse and fine prefixes of the word's path and
+        // its neighbours', so a name never seen in training shares weights with words used the same way.
+        if (clusters is not null)
+        {
+            var path = clusters[i];
+            if (path is null) features.Add(Hash("bc", "-"));
+            else
+            {
+                features.Add(Hash("bc4", PathPrefix(path, 4)));
+                features.Add(Hash("bc8", PathPrefix(path, 8)));
+                features.Add(Hash("bcF", path));
+            }
+            for (var offset = -1; offset <= 1; offset += 2)
+            {
+                var j = i + offset;
+                var near = j < 0 ? "<s>" : j >= words.Length ? "</s>" : clusters[j] ?? "-";
+                features.Add(Hash(offset < 0 ? "bc-1:6" : "bc+1:6", PathPrefix(near, 6)));
+                features.Add(Hash(offset < 0 ? "bc-1" : "bc+1", near));
+            }
+        }
+
         // Second pass: what the first pass said here and around, and how the same word was tagged elsewhere in the document.
         if (context is null) return;
         var first = context.FirstPass;
@@ -124,6 +145,8 @@ internal static class NerFeatures
         features.Add(Hash("mem-1", i > 0 ? context.Memory.GetValueOrDefault(words[i - 1].LexicalKey) ?? "-" : "<s>"));
         features.Add(Hash("mem+1", i + 1 < words.Length ? context.Memory.GetValueOrDefault(words[i + 1].LexicalKey) ?? "-" : "</s>"));
     }
+
+    private static ReadOnlySpan<char> PathPrefix(string path, int length) => path.AsSpan(0, Math.Min(length, path.Length));
 
     // Template names, built once: features are hashed from spans, so extraction allocates no strings.
     private static readonly string[] Prefix = ["", "pre1", "pre2", "pre3"];

@@ -12,10 +12,14 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     /// <summary>Sentences on either side that count as "the document" when the data has no document breaks.</summary>
     public const int DefaultWindow = 15;
 
-    private const uint Magic = 0x324D454E; // "NEM2"
+    private const uint Magic = 0x324D454E; // "NEM2": no word clusters
+    private const uint ClusterMagic = 0x334D454E; // "NEM3": both passes read word clusters
 
     /// <summary>Feature rows of both passes.</summary>
     public int FeatureCount => first.FeatureCount + second.FeatureCount;
+
+    /// <summary>Whether the passes read word clusters (a model trained with them needs the same clusters to load).</summary>
+    public bool UsesClusters => first.Clusters is not null;
 
     /// <summary>Tags every sentence of a document; memory comes from the other sentences within <paramref name="window"/> (all by default).</summary>
     public string[][] TagDocument(IReadOnlyList<TaggerWord[]> sentences, int window = int.MaxValue)
@@ -95,7 +99,7 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     /// models that did not see those sentences (<paramref name="folds"/>-fold, contiguous blocks), as it will at run time.
     /// </summary>
     public static NerModel Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int firstEpochs, int secondEpochs,
-        int folds = 5, int window = DefaultWindow, Action<int, NerModel>? afterEpoch = null)
+        int folds = 5, int window = DefaultWindow, Action<int, NerModel>? afterEpoch = null, WordClusters? clusters = null)
     {
         var heldOutTags = new string[sentences.Count][];
         var blockSize = (sentences.Count + folds - 1) / folds;
@@ -104,13 +108,13 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
             var start = fold * blockSize;
             var end = Math.Min(sentences.Count, start + blockSize);
             var rest = sentences.Take(start).Concat(sentences.Skip(end)).ToList();
-            var foldModel = PerceptronTagger.Train(rest, gazetteer, firstEpochs);
+            var foldModel = PerceptronTagger.Train(rest, gazetteer, firstEpochs, clusters: clusters);
             for (var s = start; s < end; s++) heldOutTags[s] = foldModel.Tag(sentences[s].Words);
         }
         var words = sentences.Select(sentence => sentence.Words).ToList();
         var secondData = sentences.Select((sentence, s) => (sentence.Words, sentence.Tags, (SentenceContext?)new SentenceContext(heldOutTags[s], Memory(words, heldOutTags, s, window)))).ToList();
-        var firstModel = PerceptronTagger.Train(sentences, gazetteer, firstEpochs);
-        var secondModel = PerceptronTagger.Train(secondData, gazetteer, secondEpochs, afterEpoch is null ? null : (epoch, model) => afterEpoch(epoch, new NerModel(firstModel, model)));
+        var firstModel = PerceptronTagger.Train(sentences, gazetteer, firstEpochs, clusters: clusters);
+        var secondModel = PerceptronTagger.Train(secondData, gazetteer, secondEpochs, afterEpoch is null ? null : (epoch, model) => afterEpoch(epoch, new NerModel(firstModel, model)), clusters);
         return new NerModel(firstModel, secondModel);
     }
 
@@ -119,17 +123,23 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     {
         using var compressed = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
         using var writer = new BinaryWriter(compressed);
-        writer.Write(Magic);
+        writer.Write(UsesClusters ? ClusterMagic : Magic);
         first.Save(writer);
         second.Save(writer);
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> must be the one it was trained with.</summary>
-    public static NerModel Load(Stream input, NameGazetteer gazetteer)
+    /// <summary>
+    /// Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> and <paramref name="clusters"/> must be
+    /// the ones it was trained with. A model trained without clusters ignores <paramref name="clusters"/> (older files load).
+    /// </summary>
+    public static NerModel Load(Stream input, NameGazetteer gazetteer, WordClusters? clusters = null)
     {
         using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(decompressed);
-        if (reader.ReadUInt32() != Magic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
-        return new NerModel(PerceptronTagger.Load(reader, gazetteer), PerceptronTagger.Load(reader, gazetteer));
+        var magic = reader.ReadUInt32();
+        if (magic != Magic && magic != ClusterMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
+        if (magic == ClusterMagic && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
+        var used = magic == ClusterMagic ? clusters : null;
+        return new NerModel(PerceptronTagger.Load(reader, gazetteer, used), PerceptronTagger.Load(reader, gazetteer, used));
     }
 }

@@ -19,9 +19,11 @@ public sealed class PerceptronTagger
     private readonly float[] _weights;
     private readonly float[] _transitions;
     private readonly NameGazetteer _gazetteer;
+    private readonly WordClusters? _clusters;
 
-    private PerceptronTagger(Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer)
+    private PerceptronTagger(Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters)
     {
+        _clusters = clusters;
         _rows = rows;
         _weights = weights;
         _transitions = transitions;
@@ -34,25 +36,29 @@ public sealed class PerceptronTagger
     /// <summary>The gazetteer the features look names up in.</summary>
     public NameGazetteer Gazetteer => _gazetteer;
 
+    /// <summary>The word clusters the features read, or null for a model trained without them.</summary>
+    public WordClusters? Clusters => _clusters;
+
     /// <summary>The best tag sequence for one sentence.</summary>
     public string[] Tag(ReadOnlySpan<TaggerWord> words, SentenceContext? context = null)
     {
-        var ids = TagIds(words, context, _rows, _weights, _transitions, _gazetteer);
+        var ids = TagIds(words, context, _rows, _weights, _transitions, _gazetteer, _clusters);
         var tags = new string[ids.Length];
         for (var i = 0; i < ids.Length; i++) tags[i] = Tags[ids[i]];
         return tags;
     }
 
-    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer)
+    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters)
     {
         var n = words.Length;
         if (n == 0) return [];
         var cover = gazetteer.Cover(words);
+        var paths = ClusterPaths(words, clusters);
         var emissions = new float[n * TagCount];
         var features = new List<uint>(48);
         for (var i = 0; i < n; i++)
         {
-            NerFeatures.Extract(words, cover, gazetteer, i, features, context);
+            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths);
             var scores = emissions.AsSpan(i * TagCount, TagCount);
             foreach (var feature in features)
             {
@@ -62,6 +68,14 @@ public sealed class PerceptronTagger
             }
         }
         return Viterbi(emissions, transitions, n);
+    }
+
+    private static string?[]? ClusterPaths(ReadOnlySpan<TaggerWord> words, WordClusters? clusters)
+    {
+        if (clusters is null) return null;
+        var paths = new string?[words.Length];
+        for (var i = 0; i < words.Length; i++) paths[i] = clusters.Path(words[i].LexicalKey);
+        return paths;
     }
 
     private static int[] Viterbi(float[] emissions, float[] transitions, int n)
@@ -105,28 +119,28 @@ public sealed class PerceptronTagger
     /// same data gives the same model), weights averaged over every step. <paramref name="afterEpoch"/> sees
     /// the model of each epoch, for choosing the number of epochs on a development set.
     /// </summary>
-    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null) =>
-        Train(sentences.Select(sentence => (sentence.Words, sentence.Tags, (SentenceContext?)null)).ToList(), gazetteer, epochs, afterEpoch);
+    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null, WordClusters? clusters = null) =>
+        Train(sentences.Select(sentence => (sentence.Words, sentence.Tags, (SentenceContext?)null)).ToList(), gazetteer, epochs, afterEpoch, clusters);
 
     /// <summary>The same, for a second pass: each sentence with its <see cref="SentenceContext"/>.</summary>
-    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags, SentenceContext? Context)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null)
+    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags, SentenceContext? Context)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null, WordClusters? clusters = null)
     {
         var tagIndex = Tags.Select((tag, index) => (tag, index)).ToDictionary(pair => pair.tag, pair => pair.index, StringComparer.Ordinal);
-        var data = sentences.Select(sentence => (sentence.Words, Gold: sentence.Tags.Select(tag => tagIndex.GetValueOrDefault(tag, 0)).ToArray(), sentence.Context)).ToArray();
+        // Features depend only on the sentence (and its fixed context), not on the weights: extracted once, not once per
+        // epoch. The shuffle sees the same array length as before, so the same seed gives the same order and model.
+        var data = sentences.Select(sentence => (Features: Features(sentence.Words, sentence.Context, gazetteer, clusters), Gold: sentence.Tags.Select(tag => tagIndex.GetValueOrDefault(tag, 0)).ToArray())).ToArray();
         var state = new TrainingState();
         var random = new Random(20261124);
-        var features = new List<uint>(48);
         PerceptronTagger? model = null;
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             random.Shuffle(data);
-            foreach (var (words, gold, context) in data)
+            foreach (var (features, gold) in data)
             {
                 state.Step++;
-                var predicted = TagIds(words, context, state.Rows, state.Weights, state.Transitions, gazetteer);
+                var predicted = TagIds(features, state.Rows, state.Weights, state.Transitions);
                 if (predicted.AsSpan().SequenceEqual(gold)) continue;
-                var cover = gazetteer.Cover(words);
-                for (var i = 0; i < words.Length; i++)
+                for (var i = 0; i < features.Length; i++)
                 {
                     var previousGold = i == 0 ? Start : gold[i - 1];
                     var previousPredicted = i == 0 ? Start : predicted[i - 1];
@@ -134,18 +148,49 @@ public sealed class PerceptronTagger
                     state.UpdateTransition(previousGold, gold[i], 1);
                     state.UpdateTransition(previousPredicted, predicted[i], -1);
                     if (gold[i] == predicted[i]) continue;
-                    NerFeatures.Extract(words, cover, gazetteer, i, features, context);
-                    foreach (var feature in features)
+                    foreach (var feature in features[i])
                     {
                         state.Update(feature, gold[i], 1);
                         state.Update(feature, predicted[i], -1);
                     }
                 }
             }
-            model = state.Averaged(gazetteer);
+            model = state.Averaged(gazetteer, clusters);
             afterEpoch?.Invoke(epoch, model);
         }
-        return model ?? state.Averaged(gazetteer);
+        return model ?? state.Averaged(gazetteer, clusters);
+    }
+
+    private static uint[][] Features(TaggerWord[] words, SentenceContext? context, NameGazetteer gazetteer, WordClusters? clusters)
+    {
+        var cover = gazetteer.Cover(words);
+        var paths = ClusterPaths(words, clusters);
+        var features = new List<uint>(64);
+        var result = new uint[words.Length][];
+        for (var i = 0; i < words.Length; i++)
+        {
+            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths);
+            result[i] = [.. features];
+        }
+        return result;
+    }
+
+    private static int[] TagIds(uint[][] features, Dictionary<uint, int> rows, float[] weights, float[] transitions)
+    {
+        var n = features.Length;
+        if (n == 0) return [];
+        var emissions = new float[n * TagCount];
+        for (var i = 0; i < n; i++)
+        {
+            var scores = emissions.AsSpan(i * TagCount, TagCount);
+            foreach (var feature in features[i])
+            {
+                if (!rows.TryGetValue(feature, out var row)) continue;
+                var w = weights.AsSpan(row * TagCount, TagCount);
+                for (var t = 0; t < TagCount; t++) scores[t] += w[t];
+            }
+        }
+        return Viterbi(emissions, transitions, n);
     }
 
     /// <summary>Writes the model: weights as half floats, rows that average to nothing dropped.</summary>
@@ -163,8 +208,8 @@ public sealed class PerceptronTagger
         }
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> must be the one it was trained with.</summary>
-    public static PerceptronTagger Load(BinaryReader reader, NameGazetteer gazetteer)
+    /// <summary>Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> and <paramref name="clusters"/> must be the ones it was trained with.</summary>
+    public static PerceptronTagger Load(BinaryReader reader, NameGazetteer gazetteer, WordClusters? clusters = null)
     {
         if (reader.ReadUInt32() != Magic || reader.ReadInt32() != TagCount) throw new InvalidDataException("Not a NewsMonitor NER model.");
         var transitions = new float[(TagCount + 1) * TagCount];
@@ -177,7 +222,7 @@ public sealed class PerceptronTagger
             rows[reader.ReadUInt32()] = row;
             for (var t = 0; t < TagCount; t++) weights[row * TagCount + t] = (float)reader.ReadHalf();
         }
-        return new PerceptronTagger(rows, weights, transitions, gazetteer);
+        return new PerceptronTagger(rows, weights, transitions, gazetteer, clusters);
     }
 
     /// <summary>Weights with the bookkeeping for averaging: the sum of each weight over all steps, updated lazily.</summary>
@@ -214,13 +259,13 @@ public sealed class PerceptronTagger
             Transitions[index] += delta;
         }
 
-        public PerceptronTagger Averaged(NameGazetteer gazetteer)
+        public PerceptronTagger Averaged(NameGazetteer gazetteer, WordClusters? clusters)
         {
             var weights = new float[Rows.Count * TagCount];
             for (var i = 0; i < weights.Length; i++) weights[i] = (float)((_sums[i] + (Step - _stamps[i]) * (double)Weights[i]) / Step);
             var transitions = new float[Transitions.Length];
             for (var i = 0; i < transitions.Length; i++) transitions[i] = (float)((_transitionSums[i] + (Step - _transitionStamps[i]) * (double)Transitions[i]) / Step);
-            return new PerceptronTagger(new Dictionary<uint, int>(Rows), weights, transitions, gazetteer);
+            return new PerceptronTagger(new Dictionary<uint, int>(Rows), weights, transitions, gazetteer, clusters);
         }
 
         private void Grow()

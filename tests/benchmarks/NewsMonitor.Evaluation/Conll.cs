@@ -50,6 +50,20 @@ internal sealed class EntityScore
         foreach (var span in predictedSpans) Bump(span.Type, 0, 1, 0);
     }
 
+    /// <summary>Entity types seen in gold or predictions.</summary>
+    public IEnumerable<string> Types => _byType.Keys;
+
+    /// <summary>Precision, recall and F1 of one type, or of all types pooled for <c>all</c>.</summary>
+    public (double P, double R, double F1) Of(string type) => type == "all"
+        ? F1(_byType.Values.Sum(v => v.Correct), _byType.Values.Sum(v => v.Predicted), _byType.Values.Sum(v => v.Gold))
+        : _byType.TryGetValue(type, out var c) ? F1(c.Correct, c.Predicted, c.Gold) : (0, 0, 0);
+
+    /// <summary>Adds another score's counts (pooling folds).</summary>
+    public void Merge(EntityScore other)
+    {
+        foreach (var (type, c) in other._byType) Bump(type, c.Correct, c.Predicted, c.Gold);
+    }
+
     public double MicroF1 => F1(_byType.Values.Sum(v => v.Correct), _byType.Values.Sum(v => v.Predicted), _byType.Values.Sum(v => v.Gold)).F1;
 
     public void Print(string title, TextWriter output)

@@ -14,11 +14,23 @@ return args switch
     ["train-topics", ..] => Topics.Train(DataPath("topics"), int.Parse(Option(args, "--epochs") ?? "12", CultureInfo.InvariantCulture),
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Classification/Data", "topic-model.bin")),
     ["ner", var file, ..] => Ner.Evaluate(file, Option(args, "--model")),
+    ["ner-cv", ..] => NerCrossValidation.Run(
+        Ner.Read(Option(args, "--train") ?? DataPath("ner/anercorp/train.conll")).Concat(Ner.Read(Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"))).ToList(),
+        BuiltInData.NameGazetteer, Ner.Clusters(Option(args, "--clusters") ?? "built-in"),
+        int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--first-epochs") ?? "15", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--second-epochs") ?? "12", CultureInfo.InvariantCulture),
+        int.Parse(Option(args, "--parallel") ?? "1", CultureInfo.InvariantCulture)),
+    ["ner-speed", var previous, ..] => NerSpeed.Run(Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"), previous, int.Parse(Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture)),
+    ["ner-clusters", ..] => Ner.BuildClusters(DataPath(""), Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.ClustersFile)),
     ["train-ner", ..] => Ner.Train(
         Option(args, "--train") ?? DataPath("ner/anercorp/train.conll"),
         Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"),
         int.Parse(Option(args, "--epochs") ?? "16", CultureInfo.InvariantCulture),
-        Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.TaggerModelFile)),
+        Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.TaggerModelFile),
+        Ner.Clusters(Option(args, "--clusters") ?? "built-in"),
+        Option(args, "--first-epochs") is { } firstEpochs ? int.Parse(firstEpochs, CultureInfo.InvariantCulture) : null,
+        Option(args, "--second-epochs") is { } secondEpochs ? int.Parse(secondEpochs, CultureInfo.InvariantCulture) : null),
     _ => Usage(),
 };
 
@@ -30,7 +42,12 @@ static int Usage()
           train-topics [--epochs n] [--out f]           rebuild the topic model from the ASND and SIB-200 train splits; epochs chosen on dev
           extract <file.txt>                            the entities the service would store for a text file
           ner <file.conll> [--model <ner-model.bin>]     entity-level P/R/F1 of the shipped tagger and a gazetteer-only baseline
-          train-ner [--train f] [--dev f] [--epochs n] [--out f]   rebuild the tagger from ANERcorp train; epochs chosen on dev
+          train-ner [--train f] [--dev f] [--epochs n] [--out f] [--clusters built-in|off|f] [--first-epochs n --second-epochs m]
+                                                        rebuild the tagger from ANERcorp train; epochs chosen on dev unless given
+          ner-cv [--folds 5] [--first-epochs 15] [--second-epochs 12] [--clusters built-in|off|f] [--parallel 1]
+                                                        k-fold cross-validation over train + dev (contiguous blocks): per-type P/R/F1 mean ± sd
+          ner-speed <previous-ner-model.bin> [--rounds 7]  ms per article of the shipped model beside a previous one, same run
+          ner-clusters [--out f]                        rebuild the word clusters from the allowed unlabelled text (ANERcorp train/dev words, topic train/dev texts)
         """);
     return 2;
 }
@@ -77,6 +94,10 @@ internal static class Ner
         watch.Stop();
         foreach (var error in errors.Take(int.Parse(Environment.GetEnvironmentVariable("NER_ERRORS") ?? "0", CultureInfo.InvariantCulture))) Console.WriteLine(error);
         score.Print($"tagger: two-pass averaged perceptron, document memory ±{NerModel.DefaultWindow} sentences ({watch.Elapsed.TotalMilliseconds:0} ms)", Console.Out);
+        var consistent = new EntityScore();
+        foreach (var ((_, tags), predicted) in sentences.Zip(DocumentConsistency.Apply(sentences.Select(s => s.Words).ToList(), tagged, NerModel.DefaultWindow))) consistent.Add(tags, predicted);
+        consistent.Print($"tagger + document consistency pass (untagged repeats of tagged names, ±{NerModel.DefaultWindow} sentences)", Console.Out);
+        Console.WriteLine($"consistency-f1 {consistent.MicroF1:0.0000}");
         Console.WriteLine($"baseline-f1 {baseline.MicroF1:0.0000}");
         Console.WriteLine($"entity-f1 {score.MicroF1:0.0000}");
         return 0;
@@ -90,16 +111,25 @@ internal static class Ner
         return 0;
     }
 
-    public static int Train(string trainFile, string devFile, int maxEpochs, string output)
+    public static int Train(string trainFile, string devFile, int maxEpochs, string output, WordClusters? clusters, int? firstEpochs = null, int? secondEpochs = null)
     {
         var train = Read(trainFile);
         var dev = Read(devFile);
         Console.WriteLine($"train {train.Count} sentences, dev {dev.Count}; up to {maxEpochs} epochs");
         var watch = Stopwatch.StartNew();
         var gazetteer = BuiltInData.NameGazetteer;
+        if (firstEpochs is { } f && secondEpochs is { } e)
+        {
+            // Epochs given (e.g. the ones cross-validation used): no selection runs, the same seeds give the same file.
+            var given = NerModel.Train(train, gazetteer, f, e, clusters: clusters);
+            using (var file = File.Create(output)) given.Save(file);
+            Console.WriteLine($"{f} + {e} epochs given; wrote {output} ({new FileInfo(output).Length / 1024} KiB, {given.FeatureCount} rows); dev entity-f1 {Score(given, dev):0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
+            return 0;
+        }
         // First pass alone: epochs chosen on dev.
         var first = (Epoch: 0, F1: -1.0);
-        PerceptronTagger.Train(train, gazetteer, maxEpochs, (epoch, model) =>
+        Console.WriteLine($"word clusters: {(clusters is null ? "off" : clusters.Count + " words")}");
+        PerceptronTagger.Train(train, gazetteer, maxEpochs, clusters: clusters, afterEpoch: (epoch, model) =>
         {
             var score = new EntityScore();
             foreach (var (words, tags) in dev) score.Add(tags, model.Tag(words));
@@ -108,13 +138,13 @@ internal static class Ner
         });
         // Second pass over held-out first-pass tags: epochs chosen on dev, then the same seeds rebuild that model.
         var second = (Epoch: 0, F1: -1.0);
-        NerModel.Train(train, gazetteer, first.Epoch, maxEpochs, afterEpoch: (epoch, model) =>
+        NerModel.Train(train, gazetteer, first.Epoch, maxEpochs, clusters: clusters, afterEpoch: (epoch, model) =>
         {
             var f1 = Score(model, dev);
             Console.WriteLine($"second pass epoch {epoch,2}: dev entity-f1 {f1:0.0000} ({watch.Elapsed.TotalSeconds:0.0} s)");
             if (f1 > second.F1) second = (epoch, f1);
         });
-        var final = NerModel.Train(train, gazetteer, first.Epoch, second.Epoch);
+        var final = NerModel.Train(train, gazetteer, first.Epoch, second.Epoch, clusters: clusters);
         using (var file = File.Create(output)) final.Save(file);
         var shipped = BuiltInData.LoadTagger(File.OpenRead(output));
         Console.WriteLine($"chose {first.Epoch} + {second.Epoch} epochs; wrote {output} ({new FileInfo(output).Length / 1024} KiB, {shipped.FeatureCount} rows); dev entity-f1 of the written model {Score(shipped, dev):0.0000}");
@@ -129,7 +159,40 @@ internal static class Ner
         return score.MicroF1;
     }
 
-    private static List<(TaggerWord[] Words, string[] Tags)> Read(string file)
+    /// <summary><c>built-in</c>: the clusters shipped in Data (none if absent); <c>off</c>: none; otherwise a clusters file.</summary>
+    public static WordClusters? Clusters(string option)
+    {
+        if (option == "off") return null;
+        if (option == "built-in") return BuiltInData.WordClusters;
+        using var reader = new StreamReader(option);
+        return WordClusters.Read(reader);
+    }
+
+    /// <summary>
+    /// Word clusters from every piece of Arabic text the project may learn from: the words of ANERcorp train and
+    /// dev (labels unused) and the texts of the ASND and SIB-200 train and dev splits. Test splits are never read.
+    /// </summary>
+    public static int BuildClusters(string dataRoot, string output)
+    {
+        var watch = Stopwatch.StartNew();
+        var analyzer = TextAnalyzer.BuiltIn;
+        var sentences = new List<IReadOnlyList<string>>();
+        foreach (var split in new[] { "train", "dev" })
+            sentences.AddRange(Read(Path.Combine(dataRoot, "ner/anercorp", split + ".conll")).Select(s => s.Words.Select(w => w.LexicalKey).ToList()));
+        var conll = sentences.Count;
+        foreach (var (file, format) in new[] { ("asnd/train.csv", "asnd"), ("asnd/dev.csv", "asnd"), ("sib200/train.tsv", "sib200"), ("sib200/dev.tsv", "sib200") })
+        {
+            foreach (var (text, _) in TopicData.Read(Path.Combine(dataRoot, "topics", file), format))
+                sentences.Add(analyzer.Analyze(text).Tokens.Select(token => token.LexicalKey).ToList());
+        }
+        Console.WriteLine($"{conll} ANERcorp sentences, {sentences.Count - conll} topic texts, {sentences.Sum(s => s.Count)} tokens");
+        var clusters = WordClusters.Build(sentences);
+        using (var writer = new StreamWriter(output, false, new System.Text.UTF8Encoding(false))) clusters.Write(writer);
+        Console.WriteLine($"wrote {output}: {clusters.Count} words in {clusters.ClusterCount} clusters, {new FileInfo(output).Length / 1024} KiB ({watch.Elapsed.TotalSeconds:0.0} s)");
+        return 0;
+    }
+
+    internal static List<(TaggerWord[] Words, string[] Tags)> Read(string file)
     {
         var analyzer = TextAnalyzer.BuiltIn;
         return Conll.Read(file).Select(sentence => (TaggerWord.FromWords(sentence.Words, analyzer), sentence.Tags)).ToList();

@@ -11,6 +11,7 @@ return args switch
 {
     ["extract", var file, ..] => Ner.Extract(file),
     ["topics", var file, ..] => Topics.Evaluate(file, Option(args, "--format") ?? "asnd", DataPath("topics"), Option(args, "--model")),
+    ["cv-topics", ..] => TopicCv.Run(DataPath("topics"), int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture), Option(args, "--candidates") ?? TopicCv.DefaultCandidates),
     ["train-topics", ..] => Topics.Train(DataPath("topics"), int.Parse(Option(args, "--epochs") ?? "12", CultureInfo.InvariantCulture),
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Classification/Data", "topic-model.bin")),
     ["ner", var file, ..] => Ner.Evaluate(file, Option(args, "--model")),
@@ -27,6 +28,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           topics <file> --format asnd|sib200 [--model f]  per-label P/R/F1 and accuracy of the shipped topic model, with majority and naive Bayes baselines
+          cv-topics [--folds k] [--candidates "spec;spec"]  stratified k-fold CV over train+dev of ASND and SIB-200: mean ± sd macro-F1 and accuracy, and dev, per candidate
           train-topics [--epochs n] [--out f]           rebuild the topic model from the ASND and SIB-200 train splits; epochs chosen on dev
           extract <file.txt>                            the entities the service would store for a text file
           ner <file.conll> [--model <ner-model.bin>]     entity-level P/R/F1 of the shipped tagger and a gazetteer-only baseline

@@ -13,9 +13,9 @@ internal static class CueTopics
     // Fixed, not tuned: a mild penalty for five parameters fitted on 140 rows.
     private const double L2 = 1.0;
 
-    // The recipe of the model whose scores are inputs. The shipped cue-topics.tsv was fitted with this one: one epoch
-    // short of Topics.ShippedSpec (it was fitted while the shipped epoch count was being settled); refit with
-    // Topics.ShippedSpec once the machine allows a second run.
+    // The recipe of the model whose scores are inputs. The shipped cue-topics.tsv was fitted with this one, not
+    // Topics.ShippedSpec (it was fitted before CV rejected per-label thresholds and settled on 6 epochs); refit
+    // with Topics.ShippedSpec when the machine allows a second run.
     private const string InputSpec = "loss=hinge,epochs=5,offsets=1";
 
     public static int Fit(string sampleDirectory, string dataDirectory, string output)

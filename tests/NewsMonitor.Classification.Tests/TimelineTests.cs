@@ -96,7 +96,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         await consumed.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "the second replay consumed");
         Assert.Equal(2, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_topics_assigned"));
         await fixture.SettledAsync();
-        Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id && m.ModelVersion == "linear-1+lexicon-1");
+        Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id && m.ModelVersion == NewsMonitor.Classification.Topics.TopicClassifier.BuiltIn.Version);
     }
 
     [Theory]

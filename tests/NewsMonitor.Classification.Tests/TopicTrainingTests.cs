@@ -31,12 +31,13 @@ public class TopicTrainingTests
         Assert.True(economy[0] > economy[1], $"economy text: {economy[0]} vs {economy[1]}");
         Assert.True(sports[1] > sports[0], $"sports text: {sports[1]} vs {sports[0]}");
 
-        // The saved file holds plain weights: the NB scale is folded in, so a reload scores the same.
+        // The saved file holds plain weights (half floats): the NB scale is folded in, so a reload scores the same to within rounding.
         using var buffer = new MemoryStream();
         model.Save(buffer);
         buffer.Position = 0;
         var copy = LinearTopicModel.Load(buffer);
-        Assert.Equal(model.Margins(Examples[0].X)[0], copy.Margins(Examples[0].X)[0], 2);
+        var margin = model.Margins(Examples[0].X)[0];
+        Assert.Equal(margin, copy.Margins(Examples[0].X)[0], 0.01 * Math.Abs(margin) + 1e-3);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class ClassificationServiceTests(ClassificationFixture fixture) : 
         await fixture.Probe.PublishAsync(Received(id, SampleArticles.Get("nato-washington-summit-2024")));
 
         var classified = await Eventually.GetAsync(() => Task.FromResult(fixture.Probe.Received<ArticleClassified>().FirstOrDefault(m => m.ArticleId == id)), "ArticleClassified");
-        Assert.Equal("linear-1+lexicon-1", classified.ModelVersion);
+        Assert.Equal(NewsMonitor.Classification.Topics.TopicClassifier.BuiltIn.Version, classified.ModelVersion);
         Assert.Contains(classified.Topics, topic => topic.Label == "defense");
         // Every label's score travels too, best first; the assigned ones are those at or above 0.5.
         Assert.NotNull(classified.Scores);

@@ -74,7 +74,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         await fixture.Probe.PublishAsync(new ArticleReceived(id, sample.Title, sample.Body, null, "ar", "test", null, receivedAt, receivedAt));
 
         var classified = await fixture.Probe.WaitForAsync<ArticleClassified>(m => m.ArticleId == id && m.ModelVersion != "lexicon-1", "re-classification");
-        Assert.Equal("linear-1+lexicon-1", classified.ModelVersion);
+        Assert.Equal(NewsMonitor.Classification.Topics.TopicClassifier.BuiltIn.Version, classified.ModelVersion);
         Assert.DoesNotContain(classified.Topics, topic => topic.Label == "sports");
 
         // The hour the article was received: sports lost it, its new label has it under the new model.
@@ -84,7 +84,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         {
             var mine = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/{label}/timeline?bucket=hour&from={hour}&to={hour}", TestContext.Current.CancellationToken);
             var point = mine.GetProperty("items")[0];
-            return point.GetProperty("models").TryGetProperty("linear-1+lexicon-1", out var count) && count.GetInt32() >= 1;
+            return point.GetProperty("models").TryGetProperty(NewsMonitor.Classification.Topics.TopicClassifier.BuiltIn.Version, out var count) && count.GetInt32() >= 1;
         }, "new label counted in the receipt hour");
         var sports = await fixture.Client.GetFromJsonAsync<JsonElement>($"/api/v1/topics/sports/timeline?bucket=hour&from={hour}&to={hour}", TestContext.Current.CancellationToken);
         Assert.False(sports.GetProperty("items")[0].GetProperty("models").TryGetProperty("lexicon-1", out _));
@@ -96,7 +96,7 @@ public sealed class TimelineTests(ClassificationFixture fixture) : IClassFixture
         await consumed.WaitForAsync<ArticleReceived>(m => m.ArticleId == id, "the second replay consumed");
         Assert.Equal(2, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_topics_assigned"));
         await fixture.SettledAsync();
-        Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id && m.ModelVersion == "linear-1+lexicon-1");
+        Assert.Single(fixture.Probe.Received<ArticleClassified>(), m => m.ArticleId == id && m.ModelVersion == NewsMonitor.Classification.Topics.TopicClassifier.BuiltIn.Version);
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public class TopicClassifierTests
         Assert.Contains(verdict.Assigned[0].Label, new[] { "politics", "international", "defense" });
         Assert.Contains(verdict.Scores.Take(3), score => score.Label is "politics" or "international" or "defense");
         Assert.All(verdict.Assigned, topic => Assert.InRange(topic.Score, TopicClassifier.Threshold, 1));
-        Assert.Equal("linear-1+lexicon-1", verdict.ModelVersion);
+        Assert.Equal("linear-2+lexicon-2", verdict.ModelVersion);
     }
 
     [Theory]

@@ -12,16 +12,20 @@ public sealed record TopicVerdict(IReadOnlyList<TopicScore> Assigned, IReadOnlyL
 /// <summary>
 /// The product classifier. Labels with training data (ASND and SIB-200, mapped onto the taxonomy) come from the
 /// trained linear model, scored by calibrated probability; <c>international</c> and <c>defense</c>, which no
-/// dataset labels, come from the cue lexicon's saturating score. Labels at or above 0.5 are assigned; an
-/// article with none is <c>unknown</c>, with 1 − the best score as its confidence. Pure.
+/// dataset labels, get a probability from a logistic fit over the cue lexicon's counts and the model's conflict and
+/// politics log-odds on a hand-labelled sample
+/// (<see cref="CueTopicScores"/>). Labels at or above 0.5 are assigned; an article with none is <c>unknown</c>,
+/// with 1 − the best score as its confidence. Pure.
 /// </summary>
-public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon)
+public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon, CueTopicScores? cues = null)
 {
+    private readonly CueTopicScores _cues = cues ?? CueTopicScores.BuiltIn;
+
     /// <summary>Score at or above which a label is assigned.</summary>
     public const double Threshold = 0.5;
 
     /// <summary>Version recorded in events: the model's and the lexicon's.</summary>
-    public string Version { get; } = model.Version + "+" + TopicLexicon.Version;
+    public string Version { get; } = model.Version + "+" + CueTopicScores.Version;
 
     /// <summary>The classifier with the shipped model and the built-in lexicon.</summary>
     public static TopicClassifier BuiltIn { get; } = new(TopicModels.Shipped, TopicLexicon.BuiltIn);
@@ -37,7 +41,8 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
             // The title counts twice, as it does for a reader skimming.
             var probabilities = model.Probabilities(TopicFeatures.Of(title + "\n" + title + "\n" + body));
             for (var i = 0; i < model.Labels.Count; i++) scores[model.Labels[i]] = Math.Round(probabilities[i], 4);
-            foreach (var (label, score) in lexicon.Scores(title, body))
+            var weights = lexicon.CueWeights(title, body);
+            foreach (var (label, score) in _cues.Scores(weights, scores))
             {
                 if (!scores.ContainsKey(label)) scores[label] = score;
             }

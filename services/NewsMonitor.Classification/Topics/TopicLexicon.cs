@@ -40,10 +40,10 @@ public sealed class TopicLexicon
 
     /// <summary>Score of every label with at least one cue (1 cue ≈ 0.25, 3 ≈ 0.5, 9 ≈ 0.75).</summary>
     public Dictionary<string, double> Scores(string title, string body) =>
-        Weights(title, body).ToDictionary(pair => pair.Key, pair => Math.Round(pair.Value / (pair.Value + 3.0), 4), StringComparer.Ordinal);
+        CueWeights(title, body).ToDictionary(pair => pair.Key, pair => Math.Round(pair.Value / (pair.Value + 3.0), 4), StringComparer.Ordinal);
 
-    // Cue counts per label: title cues weigh double.
-    private Dictionary<string, double> Weights(string title, string body)
+    /// <summary>Cue counts per label with at least one cue; title cues weigh double.</summary>
+    public Dictionary<string, double> CueWeights(string title, string body)
     {
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var match in _matcher.FindAll(title)) weights[match.Payload] = weights.GetValueOrDefault(match.Payload) + 2;

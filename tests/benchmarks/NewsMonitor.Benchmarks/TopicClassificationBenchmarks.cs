@@ -53,7 +53,7 @@ public class TopicClassificationBenchmarks
         return labels;
     }
 
-    [Benchmark(Description = "Product classifier (linear-1 + lexicon-1)")]
+    [Benchmark(Description = "Product classifier (linear-2 + lexicon-2)")]
     public int Classifier()
     {
         var labels = 0;

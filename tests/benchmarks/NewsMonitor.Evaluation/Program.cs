@@ -11,7 +11,10 @@ return args switch
 {
     ["extract", var file, ..] => Ner.Extract(file),
     ["topics", var file, ..] => Topics.Evaluate(file, Option(args, "--format") ?? "asnd", DataPath("topics"), Option(args, "--model")),
-    ["train-topics", ..] => Topics.Train(DataPath("topics"), int.Parse(Option(args, "--epochs") ?? "12", CultureInfo.InvariantCulture),
+    ["cv-topics", ..] => TopicCv.Run(DataPath("topics"), int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture), Option(args, "--candidates") ?? TopicCv.DefaultCandidates),
+    ["fit-cue-topics", ..] => CueTopics.Fit(Option(args, "--sample") ?? Path.Combine(RepoRoot(), "tests/data/topics-defense-international"), DataPath("topics"),
+        Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Classification/Data", "cue-topics.tsv")),
+    ["train-topics", ..] => Topics.Train(DataPath("topics"), Option(args, "--spec") ?? Topics.ShippedSpec,
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Classification/Data", "topic-model.bin")),
     ["ner", var file, ..] => Ner.Evaluate(file, Option(args, "--model")),
     ["ner-cv", ..] => NerCrossValidation.Run(
@@ -39,7 +42,9 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           topics <file> --format asnd|sib200 [--model f]  per-label P/R/F1 and accuracy of the shipped topic model, with majority and naive Bayes baselines
-          train-topics [--epochs n] [--out f]           rebuild the topic model from the ASND and SIB-200 train splits; epochs chosen on dev
+          cv-topics [--folds k] [--candidates "spec;spec"]  stratified k-fold CV over train+dev of ASND and SIB-200: mean ± sd macro-F1 and accuracy, and dev, per candidate
+          train-topics [--spec s] [--out f]             rebuild the topic model from train + dev of ASND and SIB-200 with the recipe cv-topics chose
+          fit-cue-topics [--sample dir] [--out f]       fit the defense/international scores on the hand-labelled sample; P/R on its held-out part
           extract <file.txt>                            the entities the service would store for a text file
           ner <file.conll> [--model <ner-model.bin>]     entity-level P/R/F1 of the shipped tagger and a gazetteer-only baseline
           train-ner [--train f] [--dev f] [--epochs n] [--out f] [--clusters built-in|off|f] [--first-epochs n --second-epochs m]

@@ -58,10 +58,23 @@ public sealed class LinearTopicModel
     /// <summary>
     /// Trains on (features, labels) examples for <paramref name="epochs"/> passes in an order fixed by
     /// <paramref name="seed"/>; <paramref name="afterEpoch"/> sees each epoch's (uncalibrated) model.
+    /// Class-balanced logistic loss, as <c>linear-1</c> was trained.
     /// </summary>
     public static LinearTopicModel Train(string version, IReadOnlyList<string> labels, IReadOnlyList<(FeatureVector X, string[] Labels)> examples, int epochs,
-        float learningRate = 0.2f, float l2 = 1e-5f, int seed = 20261124, Action<int, LinearTopicModel>? afterEpoch = null)
+        float learningRate = 0.2f, float l2 = 1e-5f, int seed = 20261124, Action<int, LinearTopicModel>? afterEpoch = null) =>
+        Train(version, labels, examples, new TopicTraining(epochs, learningRate, l2, Seed: seed), afterEpoch);
+
+    /// <summary>
+    /// Trains one binary linear model per label with AdaGrad under <paramref name="training"/>'s loss, weighting and
+    /// optional naive Bayes feature scaling (NBSVM: each feature scaled by its log-count ratio for the label, the
+    /// scale then folded into the weights, so the result is an ordinary linear model over <see cref="TopicFeatures"/>).
+    /// Deterministic: the example order comes from the seed. <paramref name="afterEpoch"/> sees each epoch's
+    /// (uncalibrated) model.
+    /// </summary>
+    public static LinearTopicModel Train(string version, IReadOnlyList<string> labels, IReadOnlyList<(FeatureVector X, string[] Labels)> examples,
+        TopicTraining training, Action<int, LinearTopicModel>? afterEpoch = null)
     {
+        ArgumentNullException.ThrowIfNull(training);
         var count = labels.Count;
         var weights = Enumerable.Range(0, count).Select(_ => new float[TopicFeatures.Size]).ToArray();
         var squares = Enumerable.Range(0, count).Select(_ => new float[TopicFeatures.Size]).ToArray();
@@ -71,40 +84,97 @@ public sealed class LinearTopicModel
         var targets = examples.Select(example => example.Labels.Where(index.ContainsKey).Select(label => index[label]).ToHashSet()).ToArray();
         // Class-balanced loss: positives and negatives of each label weigh half the total each.
         var positives = Enumerable.Range(0, count).Select(label => targets.Count(target => target.Contains(label))).ToArray();
-        var positiveWeight = positives.Select(p => p == 0 ? 0f : examples.Count / (2f * p)).ToArray();
-        var negativeWeight = positives.Select(p => p == examples.Count ? 0f : examples.Count / (2f * (examples.Count - p))).ToArray();
+        var positiveWeight = positives.Select(p => p == 0 ? 0f : training.Balanced ? examples.Count / (2f * p) : 1f).ToArray();
+        var negativeWeight = positives.Select(p => p == examples.Count ? 0f : training.Balanced ? examples.Count / (2f * (examples.Count - p)) : 1f).ToArray();
+        var scale = training.NaiveBayesAlpha > 0 ? NaiveBayesRatios(examples, targets, count, training.NaiveBayesAlpha) : null;
         var order = Enumerable.Range(0, examples.Count).ToArray();
-        var random = new Random(seed);
-        var model = new LinearTopicModel(version, [.. labels], weights, bias, Enumerable.Repeat((1f, 0f), count).ToArray());
-        for (var epoch = 1; epoch <= epochs; epoch++)
+        var random = new Random(training.Seed);
+        var (rate, l2) = (training.LearningRate, training.L2);
+        var live = new LinearTopicModel(version, [.. labels], weights, bias, Enumerable.Repeat((1f, 0f), count).ToArray());
+        for (var epoch = 1; epoch <= training.Epochs; epoch++)
         {
             random.Shuffle(order);
             foreach (var e in order)
             {
                 var x = examples[e].X;
-                var margins = model.Margins(x);
                 for (var label = 0; label < count; label++)
                 {
-                    var positive = targets[e].Contains(label);
-                    var gradient = (Sigmoid(margins[label]) - (positive ? 1f : 0f)) * (positive ? positiveWeight[label] : negativeWeight[label]);
-                    if (gradient == 0) continue;
                     var w = weights[label];
+                    var s = scale?[label];
+                    var margin = bias[label];
+                    for (var i = 0; i < x.Indices.Length; i++) margin += w[x.Indices[i]] * x.Values[i] * (s is null ? 1f : s[x.Indices[i]]);
+                    var positive = targets[e].Contains(label);
+                    var y = positive ? 1f : -1f;
+                    // d loss / d margin, before the class weight.
+                    var slope = training.Loss switch
+                    {
+                        TopicLoss.Hinge => y * margin < 1 ? -y : 0f,
+                        TopicLoss.SquaredHinge => y * margin < 1 ? -2 * y * (1 - y * margin) : 0f,
+                        _ => Sigmoid(margin) - (positive ? 1f : 0f),
+                    };
+                    var gradient = slope * (positive ? positiveWeight[label] : negativeWeight[label]);
+                    if (gradient == 0) continue;
                     var g2 = squares[label];
                     for (var i = 0; i < x.Indices.Length; i++)
                     {
                         var j = x.Indices[i];
-                        var g = gradient * x.Values[i] + l2 * w[j];
+                        var g = gradient * x.Values[i] * (s is null ? 1f : s[j]) + l2 * w[j];
                         g2[j] += g * g;
-                        w[j] -= learningRate * g / MathF.Sqrt(g2[j] + 1e-8f);
+                        w[j] -= rate * g / MathF.Sqrt(g2[j] + 1e-8f);
                     }
                     biasSquares[label] += gradient * gradient;
-                    bias[label] -= learningRate * gradient / MathF.Sqrt(biasSquares[label] + 1e-8f);
+                    bias[label] -= rate * gradient / MathF.Sqrt(biasSquares[label] + 1e-8f);
                 }
             }
-            afterEpoch?.Invoke(epoch, model);
+            afterEpoch?.Invoke(epoch, scale is null ? live : Folded(version, labels, weights, bias, scale));
         }
-        return model;
+        return scale is null ? live : Folded(version, labels, weights, bias, scale);
     }
+
+    // Wang and Manning's log-count ratio per label and feature bucket, from binarised presence, smoothed by alpha.
+    private static float[][] NaiveBayesRatios(IReadOnlyList<(FeatureVector X, string[] Labels)> examples, HashSet<int>[] targets, int count, float alpha)
+    {
+        var ratios = new float[count][];
+        for (var label = 0; label < count; label++)
+        {
+            var p = new float[TopicFeatures.Size];
+            var q = new float[TopicFeatures.Size];
+            for (var e = 0; e < examples.Count; e++)
+            {
+                var counts = targets[e].Contains(label) ? p : q;
+                foreach (var j in examples[e].X.Indices) counts[j] += 1;
+            }
+            double pTotal = 0, qTotal = 0;
+            for (var j = 0; j < p.Length; j++) { pTotal += p[j] + alpha; qTotal += q[j] + alpha; }
+            var r = ratios[label] = new float[TopicFeatures.Size];
+            for (var j = 0; j < r.Length; j++) r[j] = (float)Math.Log((p[j] + alpha) / pTotal / ((q[j] + alpha) / qTotal));
+        }
+        return ratios;
+    }
+
+    private static LinearTopicModel Folded(string version, IReadOnlyList<string> labels, float[][] weights, float[] bias, float[][] scale) =>
+        new(version, [.. labels], weights.Select((w, label) => w.Select((value, j) => value * scale[label][j]).ToArray()).ToArray(), [.. bias],
+            Enumerable.Repeat((1f, 0f), labels.Count).ToArray());
+
+    /// <summary>
+    /// The same model with <paramref name="offsets"/> added to each label's bias: per-label thresholds, chosen on
+    /// held-out data so that rare labels are not always outranked by frequent ones.
+    /// </summary>
+    public LinearTopicModel WithBiasOffsets(IReadOnlyList<float> offsets)
+    {
+        ArgumentNullException.ThrowIfNull(offsets);
+        return new LinearTopicModel(Version, [.. Labels], _weights, _bias.Select((b, label) => b + offsets[label]).ToArray(), _calibration);
+    }
+
+    /// <summary>These weights with <paramref name="other"/>'s calibration (fitted on held-out margins of a sibling model).</summary>
+    public LinearTopicModel WithCalibrationOf(LinearTopicModel other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new LinearTopicModel(Version, [.. Labels], _weights, _bias, other._calibration);
+    }
+
+    /// <summary>The same weights under another version name.</summary>
+    public LinearTopicModel Named(string version) => new(version, [.. Labels], _weights, _bias, _calibration);
 
     /// <summary>
     /// The same weights with margins mapped to probabilities by Platt scaling (a logistic fit of margin →
@@ -207,3 +277,27 @@ public sealed class LinearTopicModel
 
     private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 }
+
+/// <summary>The loss a <see cref="LinearTopicModel"/> is trained on.</summary>
+public enum TopicLoss
+{
+    /// <summary>Logistic loss (logistic regression).</summary>
+    Logistic,
+
+    /// <summary>Hinge loss (linear SVM).</summary>
+    Hinge,
+
+    /// <summary>Squared hinge loss (scikit-learn's LinearSVC default).</summary>
+    SquaredHinge,
+}
+
+/// <summary>How a <see cref="LinearTopicModel"/> is trained.</summary>
+/// <param name="Epochs">Passes over the examples.</param>
+/// <param name="LearningRate">AdaGrad's base rate.</param>
+/// <param name="L2">L2 penalty on the weights a step touches.</param>
+/// <param name="Loss">The loss.</param>
+/// <param name="Balanced">Whether each label's positives and negatives weigh half the total each.</param>
+/// <param name="NaiveBayesAlpha">Smoothing of the NBSVM log-count ratios; 0 leaves the features unscaled.</param>
+/// <param name="Seed">Seed of the example order.</param>
+public sealed record TopicTraining(int Epochs, float LearningRate = 0.2f, float L2 = 1e-5f, TopicLoss Loss = TopicLoss.Logistic,
+    bool Balanced = true, float NaiveBayesAlpha = 0, int Seed = 20261124);

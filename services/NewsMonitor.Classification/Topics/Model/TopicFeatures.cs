@@ -5,6 +5,19 @@ namespace NewsMonitor.Classification.Topics.Model;
 /// <summary>A sparse feature vector: hashed feature indices with their weights, L2-normalised.</summary>
 public readonly record struct FeatureVector(int[] Indices, float[] Values);
 
+/// <summary>Which feature families <see cref="TopicFeatures"/> produces.</summary>
+public enum TopicFeatureParts
+{
+    /// <summary>Word unigrams and bigrams and character n-grams (the product's features).</summary>
+    Both,
+
+    /// <summary>Word unigrams and bigrams only.</summary>
+    Words,
+
+    /// <summary>Character 2–5-grams only.</summary>
+    Characters,
+}
+
 /// <summary>
 /// Text to features for the topic model: lexical forms (clitics off, from the text core's segmenter) as unigrams
 /// and bigrams, and character 2–5-grams of each normalised word with its boundaries. Counts are damped
@@ -22,7 +35,13 @@ public static class TopicFeatures
     private const int MaxWords = 5_000; // a huge text is read up to here: topics show early
 
     /// <summary>The feature vector of a text.</summary>
-    public static FeatureVector Of(string text, TextAnalyzer? analyzer = null)
+    public static FeatureVector Of(string text, TextAnalyzer? analyzer = null) => Of(text, TopicFeatureParts.Both, analyzer);
+
+    /// <summary>
+    /// The feature vector of a text from only some feature families (word n-grams, character n-grams, or both),
+    /// for models that read the families separately.
+    /// </summary>
+    public static FeatureVector Of(string text, TopicFeatureParts parts, TextAnalyzer? analyzer = null)
     {
         var analyzed = (analyzer ?? TextAnalyzer.BuiltIn).Analyze(text ?? "");
         // About 20 features per word before repeats: sized once, never rehashed.
@@ -36,9 +55,13 @@ public static class TopicFeatures
             if (++words > MaxWords) break;
             var lexical = token.LexicalKey;
             if (lexical.Length == 0) continue;
-            Bump(counts, Hash('w', lexical, null));
-            if (previous is not null) Bump(counts, Hash('b', previous, lexical));
+            if (parts != TopicFeatureParts.Characters)
+            {
+                Bump(counts, Hash('w', lexical, null));
+                if (previous is not null) Bump(counts, Hash('b', previous, lexical));
+            }
             previous = lexical;
+            if (parts == TopicFeatureParts.Words) continue;
             var key = token.Key;
             var bounded = key.Length + 2;
             for (var n = 2; n <= 5; n++)

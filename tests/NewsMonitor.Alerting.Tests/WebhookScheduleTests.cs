@@ -86,9 +86,7 @@ public sealed class WebhookScheduleTests(WebhookScheduleFixture fixture) : IClas
     // Every queue of the fixture's virtual host holding messages, with its counts (management API).
     private async Task<string> ParkedAsync()
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestInfrastructure.RabbitManagementPort}") };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{TestInfrastructure.RabbitUserOf(fixture.VirtualHost)}:{TestInfrastructure.RabbitPassword}")));
+        using var client = TestInfrastructure.RabbitManagementClient(TestInfrastructure.RabbitUserOf(fixture.VirtualHost));
         var queues = await client.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(fixture.VirtualHost)}?columns=name,messages_ready,messages_unacknowledged");
         return string.Join(", ", queues.EnumerateArray()
             .Where(queue => queue.TryGetProperty("messages_ready", out var ready) && ready.GetInt64() + queue.GetProperty("messages_unacknowledged").GetInt64() > 0)

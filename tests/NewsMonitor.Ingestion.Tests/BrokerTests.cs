@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -193,10 +192,8 @@ public sealed class BrokerTests(BrokerFixture fixture) : IClassFixture<BrokerFix
 
     private static async Task<HttpStatusCode> ManagementAsync(string path, string user)
     {
-        using var client = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{TestInfrastructure.RabbitManagementPort}{path}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{TestInfrastructure.RabbitPassword}")));
-        using var response = await client.SendAsync(request, Cancellation);
+        using var client = TestInfrastructure.RabbitManagementClient(user);
+        using var response = await client.GetAsync(path, Cancellation);
         return response.StatusCode;
     }
 

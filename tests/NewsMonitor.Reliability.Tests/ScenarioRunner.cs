@@ -123,9 +123,7 @@ public static class ScenarioRunner
     /// <summary>The fault reason MassTransit stored on the first message of every non-empty error queue (read, not taken).</summary>
     private static async Task<string> ParkedReasonsAsync(RunningSystem system, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{TestInfrastructure.RabbitManagementPort}") };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{TestInfrastructure.RabbitUserOf(system.VirtualHost)}:{TestInfrastructure.RabbitPassword}")));
+        using var client = TestInfrastructure.RabbitManagementClient(TestInfrastructure.RabbitUserOf(system.VirtualHost));
         var vhost = Uri.EscapeDataString(system.VirtualHost);
         var queues = await client.GetFromJsonAsync<JsonElement>($"/api/queues/{vhost}?columns=name,messages", cancellationToken);
         var reasons = new List<string>();

@@ -37,6 +37,15 @@ public static class TestInfrastructure
     /// <summary>Password of every account this test run makes (random per run; the accounts differ in name and rights).</summary>
     public static string RabbitPassword { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>A client of the RabbitMQ management API (loopback) signed in as <paramref name="user"/> with the run's password.</summary>
+    public static HttpClient RabbitManagementClient(string user)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{RabbitManagementPort}") };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{RabbitPassword}")));
+        return client;
+    }
+
     /// <summary>A name unique to this run, usable as schema and virtual host: lower-case letters, digits and underscores.</summary>
     public static string UniqueName(string prefix) => $"t_{prefix}_{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 3 + 12)].ToLowerInvariant();
 

@@ -32,6 +32,10 @@ public static class MessagingExtensions
         builder.Services.AddHostedService(services => new QuorumMigration(services.GetRequiredService<BrokerConnections>(), serviceName,
             services.GetRequiredService<ILogger<QuorumMigration>>()));
         builder.Services.AddHostedService<BrokerAlarmWatch>();
+        // Registered before MassTransit's hosted service, so its stop runs after the bus has stopped taking deliveries.
+        builder.Services.TryAddSingleton<InFlightDeliveries>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InFlightDeliveries>());
+        builder.Services.AddReceiveObserver(services => services.GetRequiredService<InFlightDeliveries>());
         builder.Services.AddHealthChecks().AddCheck<BrokerAlarmHealthCheck>("broker-alarm", tags: ["ready"]);
         builder.Services.AddMassTransit(bus =>
         {

@@ -112,37 +112,12 @@ public static class ScenarioRunner
 
         Assert.Empty(outcome.Unexpected);
         // A parked message is usually why something is lost: its reason goes with every failure.
-        var parked = totals.ErrorQueued == 0 ? "" : $"; {totals.ErrorQueued} message(s) parked ({parkedIn}), why: {await ParkedReasonsAsync(system, cancel)}";
+        var parked = totals.ErrorQueued == 0 ? "" : $"; {totals.ErrorQueued} message(s) parked ({parkedIn}), why: {await ParkedMessages.ReasonsAsync(system.VirtualHost, cancel)}";
         Assert.True(totals.Lost == 0, $"{scenario}: {totals.Lost} lost ({result.ToRow()}){parked}");
         Assert.True(totals.Doubled == 0, $"{scenario}: {totals.Doubled} doubled ({result.ToRow()}){parked}");
         if (totals.ErrorQueued != 0) Assert.Fail($"{scenario}{parked}");
         await ProjectionChecks.AssertFoldsAsync(system, load);
         return result;
-    }
-
-    /// <summary>The fault reason MassTransit stored on the first message of every non-empty error queue (read, not taken).</summary>
-    private static async Task<string> ParkedReasonsAsync(RunningSystem system, CancellationToken cancellationToken)
-    {
-        using var client = TestInfrastructure.RabbitManagementClient(TestInfrastructure.RabbitUserOf(system.VirtualHost));
-        var vhost = Uri.EscapeDataString(system.VirtualHost);
-        var queues = await client.GetFromJsonAsync<JsonElement>($"/api/queues/{vhost}?columns=name,messages", cancellationToken);
-        var reasons = new List<string>();
-        foreach (var queue in queues.EnumerateArray().Where(queue => queue.GetProperty("name").GetString()!.EndsWith("_error", StringComparison.Ordinal)
-                     && queue.TryGetProperty("messages", out var count) && count.GetInt64() > 0))
-        {
-            var name = queue.GetProperty("name").GetString()!;
-            using var response = await client.PostAsJsonAsync($"/api/queues/{vhost}/{Uri.EscapeDataString(name)}/get",
-                new { count = 1, ackmode = "ack_requeue_true", encoding = "auto", truncate = 4000 }, cancellationToken);
-            var messages = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            foreach (var message in messages.EnumerateArray())
-            {
-                var headers = message.GetProperty("properties").TryGetProperty("headers", out var found) ? found : default;
-                string Header(string key) => headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty(key, out var value) ? value.ToString() : "?";
-                var trace = Header("MT-Fault-StackTrace");
-                reasons.Add($"{name}: {Header("MT-Fault-ConsumerType")}: {Header("MT-Fault-ExceptionType")}: {Header("MT-Fault-Message")} at {trace[..Math.Min(trace.Length, 1500)]}");
-            }
-        }
-        return reasons.Count == 0 ? "none readable" : string.Join(" | ", reasons);
     }
 
     /// <summary>Articles of <paramref name="load"/> stored so far (ingestion's schema).</summary>

@@ -99,6 +99,17 @@ public static class TestInfrastructure
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Sends a PostgreSQL notification on the test database, as another replica's save would.</summary>
+    public static async Task NotifyAsync(string channel, string payload)
+    {
+        await using var connection = new NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var notify = new NpgsqlCommand("select pg_notify(@channel, @payload)", connection);
+        notify.Parameters.AddWithValue("channel", channel);
+        notify.Parameters.AddWithValue("payload", payload);
+        await notify.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Reads a file under tests/data.</summary>
     public static string ReadTestData(string relativePath) => File.ReadAllText(Path.Combine(RepoRoot, "tests", "data", relativePath));
 

@@ -29,6 +29,7 @@ public static class EventStoreExtensions
         // Solo for one replica; HotCold lets many replicas share the daemon work safely (deploy/k8s).
         var daemonMode = Enum.Parse<DaemonMode>(builder.Configuration["NewsMonitor:DaemonMode"] ?? nameof(DaemonMode.Solo));
 
+        builder.Services.AddSingleton(new EventStoreSchema(schema));
         builder.Services.AddHealthChecks().AddCheck("postgres", new PostgresHealthCheck(connectionString), tags: ["ready"]);
         // Marten's default logger prints every parameter of a failed command (whole events); this one prints none.
         builder.Services.ConfigureMarten((services, options) =>
@@ -40,7 +41,7 @@ public static class EventStoreExtensions
 
         return builder.Services.AddMarten(options =>
             {
-                options.Connection(connectionString);
+                options.Connection(PostgresTuning.Apply(connectionString, builder.Configuration));
                 options.DatabaseSchemaName = schema;
                 // Migrations at start take an advisory lock, by default one id for the whole database: six services
                 // starting at once on a loaded machine queued behind each other and some gave up ("Unable to attain the
@@ -173,6 +174,9 @@ public static class EventStoreExtensions
         }
     }
 }
+
+/// <summary>The schema of this service's event store (<c>NewsMonitor:Schema</c>), known before the store is built.</summary>
+public sealed record EventStoreSchema(string Name);
 
 /// <summary>A projection's or subscription's position in the event store and how far behind the head it is.</summary>
 public sealed record ProjectionPosition(string Name, long Position, long Lag);

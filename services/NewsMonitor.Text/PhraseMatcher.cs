@@ -82,6 +82,38 @@ public sealed class PhraseMatcher<T>
         }
     }
 
+    /// <summary>
+    /// Hands the payloads of every phrase that occurs in <paramref name="text"/> to <paramref name="found"/>, each phrase
+    /// once however often it occurs: what a presearcher needs (which phrases are there, not where), without one call per
+    /// payload per occurrence (a word in 3,000 rules that occurs 20 times would be 60,000 calls).
+    /// </summary>
+    public void ForEachDistinctPhrase(AnalyzedText text, Action<IReadOnlyList<T>> found)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(found);
+        if (_root.Children is null) return;
+        var reported = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var tokens = text.Tokens;
+        var content = text.Content;
+        for (var i = 0; i < content.Count; i++)
+        {
+            foreach (var key in tokens[content[i].Index].Keys)
+            {
+                if (_root.Children.TryGetValue(key, out var node)) WalkDistinct(tokens, content, i, node, reported, found);
+            }
+        }
+    }
+
+    private static void WalkDistinct(List<AnalyzedToken> tokens, IReadOnlyList<(int Index, bool BreakBefore)> content, int j, Node node, HashSet<Node> reported, Action<IReadOnlyList<T>> found)
+    {
+        if (node.Payloads is not null && reported.Add(node)) found(node.Payloads);
+        if (node.Children is null || j + 1 >= content.Count || content[j + 1].BreakBefore) return;
+        foreach (var key in tokens[content[j + 1].Index].Keys)
+        {
+            if (node.Children.TryGetValue(key, out var next)) WalkDistinct(tokens, content, j + 1, next, reported, found);
+        }
+    }
+
     // Follows every reading of the next token: two phrases may continue through different readings of one word
     // (علاقات and العلاقات for العلاقات), so each matching branch of the trie is walked.
     private static void Walk(List<AnalyzedToken> tokens, IReadOnlyList<(int Index, bool BreakBefore)> content, int first, int j, Node node, Action<PhraseMatch<T>> found)

@@ -71,5 +71,23 @@ public class PhraseMatcherTests
     }
 
     [Fact]
+    public void Distinct_phrases_are_reported_once_however_often_they_occur()
+    {
+        var matcher = new PhraseMatcher<int>();
+        matcher.Add("الناتو", 1);
+        matcher.Add("الناتو", 2);
+        matcher.Add("حلف الناتو", 3);
+        matcher.Add("روسيا", 4);
+        var text = TextAnalyzer.BuiltIn.Analyze("قال حلف الناتو إن الناتو سيجتمع. وللناتو قمة أخرى في حلف الناتو");
+        var reported = new List<IReadOnlyList<int>>();
+        matcher.ForEachDistinctPhrase(text, reported.Add);
+        // Three occurrences of الناتو and two of حلف الناتو: each phrase's payloads once, روسيا not at all.
+        Assert.Equal(2, reported.Count);
+        Assert.Equal([1, 2, 3], reported.SelectMany(payloads => payloads).Order());
+        // The same payloads as every occurrence would give, without the repeats.
+        Assert.Equal(matcher.FindAll(text).Select(match => match.Payload).Distinct().Order(), reported.SelectMany(payloads => payloads).Order());
+    }
+
+    [Fact]
     public void Ignores_phrases_without_tokens() => Assert.False(new PhraseMatcher<int>().Add(" ،؛ ", 1));
 }

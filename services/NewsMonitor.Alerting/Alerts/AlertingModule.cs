@@ -87,6 +87,8 @@ public static class AlertingModule
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddHostedService<LegacyWebhookSecrets>();
         builder.Services.AddSingleton(TimeProvider.System);
+        // The subscription index is rebuilt when a subscription changes on any replica (a NOTIFY), not checked per article.
+        builder.AddAggregateChanges<Subscription>();
         builder.Services.AddSingleton<SubscriptionIndex>();
         builder.Services.AddScoped<ArticleFactRecorder>();
         builder.Services.AddScoped<DigestCompiler>();

@@ -35,7 +35,9 @@ public static class ExtractionModule
             bus.AddConsumer<NoteTopicsConsumer>();
         });
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(_ => new EntityDirectory(BuiltInData.TrainedTagger));
+        // The recogniser is rebuilt when an operator edits the catalog on any replica (a NOTIFY), not checked per article.
+        builder.AddAggregateChanges<CatalogEdits>();
+        builder.Services.AddSingleton(services => new EntityDirectory(BuiltInData.TrainedTagger, services.GetRequiredService<AggregateChanges<CatalogEdits>>()));
         return builder;
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using NewsMonitor.Text;
 
 namespace NewsMonitor.Text.Rules;
@@ -55,6 +57,8 @@ public sealed class RuleMatcher
     private readonly Dictionary<TermNode, string[]> _termKeys = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<FieldNode, string> _fieldKeys = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _wildcardLookup;
+    private readonly Op[] _compiled;
+    private readonly List<Leaf> _leaves = [];
 
     /// <summary>Indexes the anchors of <paramref name="rules"/>.</summary>
     public RuleMatcher(IReadOnlyList<RuleEntry> rules, TextAnalyzer? analyzer = null)
@@ -63,11 +67,14 @@ public sealed class RuleMatcher
         _analyzer = analyzer ?? TextAnalyzer.BuiltIn;
         _anchorTerms = new PhraseMatcher<int>(_analyzer);
         _wildcardLookup = _anchorWildcards.GetAlternateLookup<ReadOnlySpan<char>>();
+        _compiled = new Op[rules.Count];
+        var leafIds = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < rules.Count; i++)
         {
             var rule = rules[i].Rule;
             foreach (var term in rule.Terms) _termKeys[term] = TermKeys(term);
             foreach (var field in rule.Fields) _fieldKeys[field] = FieldKey(field.Field, field.Value);
+            _compiled[i] = Compile(rule.Root, leafIds);
             var anchors = Anchors(rule.Root) ?? [.. rule.Terms, .. rule.Fields];
             foreach (var anchor in anchors)
             {
@@ -96,25 +103,48 @@ public sealed class RuleMatcher
     public IReadOnlyList<RuleHit> Match(ArticleFacts facts)
     {
         var article = new ArticleIndex(_analyzer.Analyze(facts.Text), facts.FieldKeys());
-        var candidates = new HashSet<int>();
-        _anchorTerms.ForEachMatch(article.Text, match => candidates.Add(match.Payload));
-        if (_anchorWildcards.Count > 0)
+        // Candidates as a bit per rule: set in any order, read back in rule order without a sort.
+        var words = (_rules.Count + 63) / 64;
+        var seen = ArrayPool<ulong>.Shared.Rent(Math.Max(words, 1));
+        try
         {
-            foreach (var key in article.DistinctKeys)
+            Array.Clear(seen, 0, words);
+            var count = 0;
+            void Mark(int rule)
             {
-                for (var length = MinimumWildcardStem; length <= key.Length; length++)
+                ref var word = ref seen[rule >> 6];
+                var bit = 1UL << (rule & 63);
+                if ((word & bit) != 0) return;
+                word |= bit;
+                count++;
+            }
+            _anchorTerms.ForEachDistinctPhrase(article.Text, payloads => { foreach (var rule in payloads) Mark(rule); });
+            if (_anchorWildcards.Count > 0)
+            {
+                foreach (var key in article.DistinctKeys)
                 {
-                    if (_wildcardLookup.TryGetValue(key.AsSpan(0, length), out var rules)) candidates.UnionWith(rules);
+                    for (var length = MinimumWildcardStem; length <= key.Length; length++)
+                    {
+                        if (_wildcardLookup.TryGetValue(key.AsSpan(0, length), out var rules)) foreach (var rule in rules) Mark(rule);
+                    }
                 }
             }
+            foreach (var key in article.FieldKeys)
+            {
+                if (_anchorFields.TryGetValue(key, out var rules)) foreach (var rule in rules) Mark(rule);
+            }
+            var ordered = new int[count];
+            var at = 0;
+            for (var w = 0; w < words; w++)
+            {
+                for (var word = seen[w]; word != 0; word &= word - 1) ordered[at++] = (w << 6) + BitOperations.TrailingZeroCount(word);
+            }
+            return Evaluate(ordered, article);
         }
-        foreach (var key in article.FieldKeys)
+        finally
         {
-            if (_anchorFields.TryGetValue(key, out var rules)) candidates.UnionWith(rules);
+            ArrayPool<ulong>.Shared.Return(seen);
         }
-        var ordered = candidates.ToArray();
-        Array.Sort(ordered);
-        return Evaluate(ordered, article);
     }
 
     /// <summary>
@@ -127,7 +157,7 @@ public sealed class RuleMatcher
         var hits = new List<RuleHit>();
         foreach (var entry in _rules)
         {
-            var leaves = new Leaves(this, article, cacheTerms: false);
+            var leaves = new Leaves(this, article);
             if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.Id, entry.Rule.MatchedTerms(leaves.Holds)));
         }
         return hits;
@@ -150,41 +180,165 @@ public sealed class RuleMatcher
     private List<RuleHit> Evaluate(int[] candidates, int from, int to, ArticleIndex article)
     {
         var hits = new List<RuleHit>();
-        var leaves = new Leaves(this, article, cacheTerms: true);
-        for (var i = from; i < to; i++)
+        var state = new LeafState(this, article);
+        try
         {
-            var entry = _rules[candidates[i]];
-            if (entry.Rule.Matches(leaves.Holds)) hits.Add(new RuleHit(entry.Id, entry.Rule.MatchedTerms(leaves.Holds)));
+            for (var i = from; i < to; i++)
+            {
+                var rule = candidates[i];
+                var op = _compiled[rule];
+                if (!op.Holds(state)) continue;
+                var matched = new List<string>(2);
+                op.Collect(state, negated: false, matched);
+                hits.Add(new RuleHit(_rules[rule].Id, matched));
+            }
+        }
+        finally
+        {
+            state.Release();
         }
         return hits;
     }
 
-    /// <summary>Decides the leaves of rules for one article; term positions are remembered across rules.</summary>
+    // A rule compiled for evaluation: its leaves interned across all rules (the same word in 5,000 rules is one
+    // leaf, looked up once per article), its operators as objects that evaluate themselves, so deciding a rule is
+    // array reads and virtual calls instead of a type switch and a dictionary lookup per leaf.
+    private Op Compile(RuleNode node, Dictionary<string, int> leafIds) => node switch
+    {
+        TermNode term => new LeafOp(Intern(TermLeaf(term), leafIds), term.Display),
+        FieldNode field => new LeafOp(Intern(new Leaf(LeafKind.Field, [], false, _fieldKeys[field], 0, 0, 0), leafIds), field.Display),
+        NearNode near => new LeafOp(Intern(new Leaf(LeafKind.Near, [], false, "", Intern(TermLeaf(near.Left), leafIds), Intern(TermLeaf(near.Right), leafIds), near.Distance), leafIds), near.Display),
+        AndNode and => new AndOp(Compile(and.Left, leafIds), Compile(and.Right, leafIds)),
+        OrNode or => new OrOp(Compile(or.Left, leafIds), Compile(or.Right, leafIds)),
+        NotNode not => new NotOp(Compile(not.Operand, leafIds)),
+        _ => throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "Unknown rule node."),
+    };
+
+    private Leaf TermLeaf(TermNode term) => new(LeafKind.Term, _termKeys[term], term.Wildcard, "", 0, 0, 0);
+
+    private int Intern(Leaf leaf, Dictionary<string, int> leafIds)
+    {
+        var key = leaf.Kind switch
+        {
+            LeafKind.Term => (leaf.Wildcard ? "w\u0001" : "t\u0001") + string.Join('\u0001', leaf.Keys),
+            LeafKind.Field => "f\u0001" + leaf.FieldKey,
+            _ => $"n\u0001{leaf.Left}\u0001{leaf.Right}\u0001{leaf.Distance}",
+        };
+        if (leafIds.TryGetValue(key, out var id)) return id;
+        leafIds[key] = id = _leaves.Count;
+        _leaves.Add(leaf);
+        return id;
+    }
+
+    private enum LeafKind : byte { Term, Field, Near }
+
+    /// <summary>A distinct leaf: a term's keys (or wildcard prefix), a field key, or two term leaves and a distance.</summary>
+    private sealed record Leaf(LeafKind Kind, string[] Keys, bool Wildcard, string FieldKey, int Left, int Right, int Distance);
+
+    /// <summary>What is decided of the leaves for one article (one part of it, when evaluated in parallel).</summary>
+    private sealed class LeafState(RuleMatcher matcher, ArticleIndex article)
+    {
+        private const byte Holds = 1, Fails = 2;
+        private readonly byte[] _decided = Rent(matcher._leaves.Count);
+        private Dictionary<int, List<int>>? _positions;
+
+        private static byte[] Rent(int count)
+        {
+            var decided = ArrayPool<byte>.Shared.Rent(Math.Max(count, 1));
+            Array.Clear(decided, 0, count);
+            return decided;
+        }
+
+        public void Release() => ArrayPool<byte>.Shared.Return(_decided);
+
+        public bool Decide(int leaf)
+        {
+            var known = _decided[leaf];
+            if (known != 0) return known == Holds;
+            var spec = matcher._leaves[leaf];
+            var holds = spec.Kind switch
+            {
+                LeafKind.Term => Positions(leaf, spec).Count > 0,
+                LeafKind.Field => article.FieldKeys.Contains(spec.FieldKey),
+                _ => Leaves.Near(Positions(spec.Left, matcher._leaves[spec.Left]), Positions(spec.Right, matcher._leaves[spec.Right]), spec.Distance),
+            };
+            _decided[leaf] = holds ? Holds : Fails;
+            return holds;
+        }
+
+        private List<int> Positions(int leaf, Leaf term)
+        {
+            _positions ??= [];
+            if (!_positions.TryGetValue(leaf, out var found)) _positions[leaf] = found = article.Find(term.Keys, term.Wildcard);
+            return found;
+        }
+    }
+
+    private abstract class Op
+    {
+        public abstract bool Holds(LeafState state);
+
+        /// <summary>As <see cref="AlertRule.MatchedTerms"/>: leaves that hold and are not under NOT, each once, in rule order.</summary>
+        public abstract void Collect(LeafState state, bool negated, List<string> matched);
+    }
+
+    private sealed class LeafOp(int leaf, string display) : Op
+    {
+        public override bool Holds(LeafState state) => state.Decide(leaf);
+
+        public override void Collect(LeafState state, bool negated, List<string> matched)
+        {
+            if (!negated && state.Decide(leaf) && !matched.Contains(display)) matched.Add(display);
+        }
+    }
+
+    private sealed class AndOp(Op left, Op right) : Op
+    {
+        public override bool Holds(LeafState state) => left.Holds(state) && right.Holds(state);
+
+        public override void Collect(LeafState state, bool negated, List<string> matched)
+        {
+            left.Collect(state, negated, matched);
+            right.Collect(state, negated, matched);
+        }
+    }
+
+    private sealed class OrOp(Op left, Op right) : Op
+    {
+        public override bool Holds(LeafState state) => left.Holds(state) || right.Holds(state);
+
+        public override void Collect(LeafState state, bool negated, List<string> matched)
+        {
+            left.Collect(state, negated, matched);
+            right.Collect(state, negated, matched);
+        }
+    }
+
+    private sealed class NotOp(Op operand) : Op
+    {
+        public override bool Holds(LeafState state) => !operand.Holds(state);
+
+        public override void Collect(LeafState state, bool negated, List<string> matched) => operand.Collect(state, !negated, matched);
+    }
+
+    /// <summary>Decides the leaves of one rule for one article by scanning its tokens: the naive baseline's leaf test.</summary>
     private sealed class Leaves
     {
         private readonly RuleMatcher _matcher;
         private readonly ArticleIndex _article;
-        private readonly Dictionary<TermNode, List<int>>? _positions;
 
-        public Leaves(RuleMatcher matcher, ArticleIndex article, bool cacheTerms)
+        public Leaves(RuleMatcher matcher, ArticleIndex article)
         {
             _matcher = matcher;
             _article = article;
-            _positions = cacheTerms ? new Dictionary<TermNode, List<int>>(ReferenceEqualityComparer.Instance) : null;
             Holds = Leaf;
         }
 
         /// <summary>The leaf test handed to <see cref="AlertRule.Matches"/>, allocated once.</summary>
         public Func<RuleNode, bool> Holds { get; }
 
-        /// <summary>Positions of a term: through the article's key index, or by scanning every token (naive).</summary>
-        public List<int> Positions(TermNode term)
-        {
-            var keys = _matcher._termKeys[term];
-            if (_positions is null) return _article.Scan(keys, term.Wildcard);
-            if (!_positions.TryGetValue(term, out var found)) _positions[term] = found = _article.Find(keys, term.Wildcard);
-            return found;
-        }
+        /// <summary>Positions of a term, found by scanning every token.</summary>
+        public List<int> Positions(TermNode term) => _article.Scan(_matcher._termKeys[term], term.Wildcard);
 
         private bool Leaf(RuleNode node) => node switch
         {
@@ -194,7 +348,7 @@ public sealed class RuleMatcher
             _ => false,
         };
 
-        private static bool Near(List<int> left, List<int> right, int distance)
+        internal static bool Near(List<int> left, List<int> right, int distance)
         {
             foreach (var a in left)
             {

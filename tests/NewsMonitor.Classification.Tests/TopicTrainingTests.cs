@@ -41,6 +41,23 @@ public class TopicTrainingTests
     }
 
     [Fact]
+    public void A_tf_idf_model_keeps_its_document_frequencies_and_scores_the_same_after_a_reload()
+    {
+        var model = LinearTopicModel.Train("test", Labels, Examples, new TopicTraining(10, Loss: TopicLoss.Hinge, InverseDocumentFrequency: true));
+        var plain = LinearTopicModel.Train("test", Labels, Examples, new TopicTraining(10, Loss: TopicLoss.Hinge));
+        var x = TopicFeatures.Of("تراجعت أسعار النفط في البورصة");
+        Assert.True(model.Margins(x)[0] > model.Margins(x)[1]);
+        Assert.NotEqual(plain.Margins(x)[0], model.Margins(x)[0]);
+
+        using var buffer = new MemoryStream();
+        model.Save(buffer);
+        buffer.Position = 0;
+        var copy = LinearTopicModel.Load(buffer);
+        var margin = model.Margins(x)[0];
+        Assert.Equal(margin, copy.Margins(x)[0], 0.01 * Math.Abs(margin) + 1e-3);
+    }
+
+    [Fact]
     public void Training_is_deterministic_for_a_seed()
     {
         var a = LinearTopicModel.Train("test", Labels, Examples, new TopicTraining(3, Loss: TopicLoss.Hinge));
@@ -69,6 +86,32 @@ public class TopicTrainingTests
         Assert.NotEmpty(words.Indices);
         Assert.NotEmpty(chars.Indices);
         Assert.Equal(TopicFeatures.Of(text).Indices.ToHashSet(), words.Indices.Concat(chars.Indices).ToHashSet());
+    }
+
+    [Theory]
+    [InlineData("السياسيه", "سياس")]
+    [InlineData("سياسي", "سياس")]
+    [InlineData("المعلومات", "معلوم")]
+    [InlineData("اللاعبين", "لاعب")]
+    [InlineData("الدول", "دول")]
+    [InlineData("بلد", "بلد")]
+    [InlineData("nato", "nato")]
+    public void The_light_stem_takes_off_the_article_and_common_endings_but_keeps_three_letters(string lexicalKey, string stem) =>
+        Assert.Equal(stem, TopicFeatures.LightStem(lexicalKey).ToString());
+
+    [Fact]
+    public void Light_stemmed_words_are_an_extra_family_that_leaves_the_products_features_alone()
+    {
+        const string text = "ناقش السياسيون القضايا السياسية";
+        var plain = TopicFeatures.Of(text);
+        var stemmed = TopicFeatures.Of(text, TopicFeatureParts.Both | TopicFeatureParts.Stems);
+        Assert.Equal(plain.Indices, TopicFeatures.Of(text, TopicFeatureParts.Both).Indices);
+        Assert.True(stemmed.Indices.ToHashSet().IsProperSupersetOf(plain.Indices), "stems add features");
+        // السياسيون and السياسية share one stem bucket: counted twice, it outweighs a bucket seen once.
+        var stems = TopicFeatures.Of(text, TopicFeatureParts.Stems);
+        Assert.Equal(3, stems.Indices.Length);
+        Assert.True(stems.Values.Max() > stems.Values.Min());
+        Assert.Equal(1f, stems.Values.Sum(v => v * v), 3);
     }
 
     [Fact]

@@ -15,7 +15,9 @@ public sealed record TopicVerdict(IReadOnlyList<TopicScore> Assigned, IReadOnlyL
 /// dataset labels, get a probability from a logistic fit over the cue lexicon's counts and the model's conflict and
 /// politics log-odds on a hand-labelled sample
 /// (<see cref="CueTopicScores"/>). Labels at or above 0.5 are assigned; an article with none is <c>unknown</c>,
-/// with 1 − the best score as its confidence. Pure.
+/// with 1 − the best score as its confidence. A trained label is only assigned when the text's own features raise its
+/// margin: one that only the model's prior (its bias) puts at 0.5 or more is scored <see cref="BelowThreshold"/>, so a
+/// text with no word the model knows (digits, gibberish) is <c>unknown</c>. Pure.
 /// </summary>
 public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon, CueTopicScores? cues = null)
 {
@@ -23,6 +25,9 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
 
     /// <summary>Score at or above which a label is assigned.</summary>
     public const double Threshold = 0.5;
+
+    /// <summary>The most a trained label scores when the text's features do not raise it (its prior alone).</summary>
+    public const double BelowThreshold = 0.4999;
 
     /// <summary>Version recorded in events: the model's and the lexicon's.</summary>
     public string Version { get; } = model.Version + "+" + CueTopicScores.Version;
@@ -39,12 +44,19 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
         if (!string.IsNullOrWhiteSpace(title) || !string.IsNullOrWhiteSpace(body))
         {
             // The title counts twice, as it does for a reader skimming.
-            var probabilities = model.Probabilities(TopicFeatures.Of(title + "\n" + title + "\n" + body));
+            var (probabilities, raised) = model.Assess(TopicFeatures.Of(title + "\n" + title + "\n" + body));
             for (var i = 0; i < model.Labels.Count; i++) scores[model.Labels[i]] = Math.Round(probabilities[i], 4);
+            // The cue scores were fitted on the model's probabilities as they are.
             var weights = lexicon.CueWeights(title, body);
             foreach (var (label, score) in _cues.Scores(weights, scores))
             {
                 if (!scores.ContainsKey(label)) scores[label] = score;
+            }
+            // A label the text does not raise is not the text's topic, however likely its prior: kept below the threshold,
+            // so the stored scores give the same verdict when read back (FromScores).
+            for (var i = 0; i < model.Labels.Count; i++)
+            {
+                if (!raised[i]) scores[model.Labels[i]] = Math.Min(scores[model.Labels[i]], BelowThreshold);
             }
         }
         return FromScores(scores.Select(pair => new TopicScore(pair.Key, pair.Value)).ToList());

@@ -53,7 +53,7 @@ public class TopicClassificationBenchmarks
         return labels;
     }
 
-    [Benchmark(Description = "Product classifier (linear-2 + lexicon-2)")]
+    [Benchmark(Description = "Product classifier (linear-3 + lexicon-3)")]
     public int Classifier()
     {
         var labels = 0;

@@ -28,12 +28,15 @@ internal static class TopicCv
     internal sealed record Item(string Format, string Text, string Label, bool Dev, FeatureVector X, FeatureVector Words, FeatureVector Chars)
     {
         public int Fold { get; set; }
+
+        /// <summary>The product's features plus light-stemmed words (<c>features=stems</c>), computed when first asked for.</summary>
+        public FeatureVector? Stemmed { get; set; }
     }
 
     /// <summary>A candidate: trains on <c>train</c> and reports one or more named variants' margins over <see cref="Labels"/>.</summary>
     internal delegate void Candidate(List<Item> train, List<Item> heldOut, Action<string, Func<Item, float[]>> report);
 
-    public static List<Item> Load(string dataDirectory, int folds)
+    public static List<Item> Load(string dataDirectory, int folds, int seed = Seed)
     {
         var items = new List<Item>();
         var watch = Stopwatch.StartNew();
@@ -48,8 +51,8 @@ internal static class TopicCv
                     TopicFeatures.Of(row.Text, TopicFeatureParts.Words), TopicFeatures.Of(row.Text, TopicFeatureParts.Characters))));
             }
         }
-        AssignFolds(items, folds, Seed);
-        Console.WriteLine($"{items.Count} texts (ASND {items.Count(i => i.Format == "asnd")}, SIB-200 {items.Count(i => i.Format == "sib200")}), features in {watch.Elapsed.TotalSeconds:0} s; {folds} folds stratified by dataset and label, seed {Seed}");
+        AssignFolds(items, folds, seed);
+        Console.WriteLine($"{items.Count} texts (ASND {items.Count(i => i.Format == "asnd")}, SIB-200 {items.Count(i => i.Format == "sib200")}), features in {watch.Elapsed.TotalSeconds:0} s; {folds} folds stratified by dataset and label, seed {seed}");
         return items;
     }
 
@@ -66,12 +69,19 @@ internal static class TopicCv
         }
     }
 
-    public static int Run(string dataDirectory, int folds, string specs)
+    /// <summary>The variant the others are compared with fold by fold: the shipped recipe (<c>Topics.ShippedSpec</c>, hinge with TF-IDF at 4 epochs).</summary>
+    public const string DefaultReference = "loss=hinge,idf=1 e4";
+
+    /// <summary>
+    /// Runs every candidate of <paramref name="specs"/> over <paramref name="folds"/> folds dealt by <paramref name="seed"/>
+    /// (another seed deals other folds: a gain that survives it is not one lucky split).
+    /// </summary>
+    public static int Run(string dataDirectory, int folds, string specs, string reference = DefaultReference, int seed = Seed)
     {
-        var items = Load(dataDirectory, folds);
+        var items = Load(dataDirectory, folds, seed);
         var candidates = ParseCandidates(specs);
-        // (variant, split, format) → (macro-F1, accuracy); split −1 is train → dev.
-        var results = new Dictionary<(string Variant, int Split, string Format), (double Macro, double Accuracy)>();
+        // (variant, split, format) → (macro-F1, accuracy, F1 per label); split −1 is train → dev.
+        var results = new Dictionary<(string Variant, int Split, string Format), (double Macro, double Accuracy, double[] F1)>();
         var order = new List<string>();
         var printed = new HashSet<string>(StringComparer.Ordinal);
         var rows = new List<string>();
@@ -89,13 +99,16 @@ internal static class TopicCv
                     foreach (var format in Formats)
                         results[(variant, split, format)] = Score(heldOut, margins, format);
                 });
+                // Progress: how long one fold takes tells whether a run can finish in the time left.
+                Console.Error.WriteLine($"{name}: {(split < 0 ? "train → dev" : $"fold {split + 1}/{folds}")} done at {watch.Elapsed.TotalSeconds:0} s");
             }
             Console.Error.WriteLine($"{name}: done at {watch.Elapsed.TotalSeconds:0} s");
             foreach (var variant in order.Where(v => !printed.Contains(v)))
             {
                 rows.Add(Row(variant));
                 printed.Add(variant);
-                Console.Error.WriteLine(rows[^1]);
+                // The paired difference as soon as it is known (put the reference's candidate first): a run cut short still says it.
+                Console.Error.WriteLine(rows[^1] + (order.Contains(reference) ? $" Δ sum vs {reference}: {Difference(variant)}" : ""));
             }
         }
         Console.WriteLine($"| model | ASND CV macro-F1 | ASND CV accuracy | ASND dev macro-F1 | SIB-200 CV macro-F1 | SIB-200 CV accuracy | SIB-200 dev macro-F1 |");
@@ -113,9 +126,47 @@ internal static class TopicCv
             }
             return $"| {variant} | {string.Join(" | ", cells)} |";
         }
-        var best = order.MaxBy(variant => Enumerable.Range(0, folds).Average(split => results[(variant, split, "asnd")].Macro + results[(variant, split, "sib200")].Macro))!;
+        var best = order.MaxBy(variant => Enumerable.Range(0, folds).Average(split => Sum(variant, split)))!;
         Console.WriteLine($"best by CV (mean of ASND + SIB-200 macro-F1): {best}");
+        if (order.Contains(reference))
+        {
+            // Paired by fold: every variant saw the same folds, so the spread of the differences is the honest yardstick.
+            Console.WriteLine();
+            Console.WriteLine($"ASND + SIB-200 macro-F1 per fold, and the difference from {reference} on the same fold (mean ± sd of the {folds} differences):");
+            Console.WriteLine("| model | sum per fold | sum mean | difference |");
+            Console.WriteLine("| --- | --- | --- | --- |");
+            foreach (var variant in order)
+            {
+                var sums = Enumerable.Range(0, folds).Select(split => Sum(variant, split)).ToList();
+                var perFold = string.Join(" ", sums.Select(v => v.ToString("0.000", CultureInfo.InvariantCulture)));
+                var mean = sums.Average().ToString("0.000", CultureInfo.InvariantCulture);
+                Console.WriteLine($"| {variant} | {perFold} | {mean} | {Difference(variant)} |");
+            }
+        }
+        foreach (var variant in new[] { reference, best }.Where(order.Contains).Distinct())
+            PrintPerLabel(variant);
         return 0;
+
+        double Sum(string variant, int split) => results[(variant, split, "asnd")].Macro + results[(variant, split, "sib200")].Macro;
+        string Difference(string variant) => MeanSd(Enumerable.Range(0, folds).Select(split => Sum(variant, split) - Sum(reference, split)));
+
+        // F1 of each dataset label over the folds: where the macro-F1 is lost.
+        void PrintPerLabel(string variant)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"per-label F1 over the {folds} folds (mean ± sd), {variant}:");
+            Console.WriteLine("| dataset | label | texts | F1 |");
+            Console.WriteLine("| --- | --- | --- | --- |");
+            foreach (var format in Formats)
+            {
+                var mapping = TopicData.Mapping(format);
+                foreach (var (column, (label, mapped)) in mapping.Select((pair, column) => (column, (pair.Key, pair.Value))))
+                {
+                    var texts = items.Count(item => item.Format == format && item.Label == mapped);
+                    Console.WriteLine($"| {format} | {label} | {texts} | {MeanSd(Enumerable.Range(0, folds).Select(split => results[(variant, split, format)].F1[column]))} |");
+                }
+            }
+        }
     }
 
     private static string MeanSd(IEnumerable<double> values)
@@ -126,8 +177,11 @@ internal static class TopicCv
         return string.Create(CultureInfo.InvariantCulture, $"{mean:0.000} ± {sd:0.000}");
     }
 
-    /// <summary>Macro-F1 and accuracy of one dataset's held-out items: each gets its best label among that dataset's.</summary>
-    public static (double Macro, double Accuracy) Score(List<Item> heldOut, List<float[]> margins, string format)
+    /// <summary>
+    /// Macro-F1, accuracy and each label's F1 (in the dataset mapping's order) of one dataset's held-out items:
+    /// each gets its best label among that dataset's.
+    /// </summary>
+    public static (double Macro, double Accuracy, double[] F1) Score(List<Item> heldOut, List<float[]> margins, string format)
     {
         var columns = TopicData.Mapping(format).Values.Select(label => Array.IndexOf(Labels, label)).ToArray();
         var gold = new List<int>();
@@ -141,11 +195,12 @@ internal static class TopicCv
         return MacroF1(gold, predicted, columns);
     }
 
-    public static (double Macro, double Accuracy) MacroF1(List<int> gold, List<int> predicted, int[] columns)
+    public static (double Macro, double Accuracy, double[] F1) MacroF1(List<int> gold, List<int> predicted, int[] columns)
     {
-        var f1 = 0.0;
-        foreach (var column in columns)
+        var f1 = new double[columns.Length];
+        for (var c = 0; c < columns.Length; c++)
         {
+            var column = columns[c];
             int correct = 0, found = 0, expected = 0;
             for (var i = 0; i < gold.Count; i++)
             {
@@ -154,15 +209,15 @@ internal static class TopicCv
             }
             var precision = found == 0 ? 0 : (double)correct / found;
             var recall = expected == 0 ? 0 : (double)correct / expected;
-            f1 += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            f1[c] = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         }
-        return (f1 / columns.Length, gold.Count == 0 ? 0 : (double)gold.Where((g, i) => g == predicted[i]).Count() / gold.Count);
+        return (f1.Average(), gold.Count == 0 ? 0 : (double)gold.Where((g, i) => g == predicted[i]).Count() / gold.Count, f1);
     }
 
     /// <summary>
     /// Candidates separated by ';'. <c>majority</c>, <c>bayes</c>, or a linear model as comma-separated settings:
-    /// <c>loss=logistic|hinge|sqhinge, balanced=1|0, lr=0.2, l2=1e-5, epochs=N, nb=alpha (NBSVM), features=both|words|chars|separate,
-    /// offsets=1 (per-label thresholds), name=...</c>. Without <c>offsets</c> every epoch 1..N is a variant.
+    /// <c>loss=logistic|hinge|sqhinge, balanced=1|0, lr=0.2, l2=1e-5, epochs=N, nb=alpha (NBSVM), features=both|words|chars|separate|stems (both + light-stemmed words),
+    /// offsets=1 (per-label thresholds), idf=1 (TF-IDF: idf from the training part, kept in the model), name=...</c>. Without <c>offsets</c> every epoch 1..N is a variant.
     /// </summary>
     public static List<(string Name, Candidate Candidate)> ParseCandidates(string specs) =>
         specs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(spec => spec switch
@@ -236,7 +291,8 @@ internal sealed record LinearSpec(string Name, TopicTraining Training, string Pa
             "sqhinge" => TopicLoss.SquaredHinge,
             var other => throw new ArgumentException($"unknown loss {other}"),
         };
-        var training = new TopicTraining((int)Number("epochs", "12"), Number("lr", "0.2"), Number("l2", "1e-5"), loss, Get("balanced", "1") == "1", Number("nb", "0"));
+        var training = new TopicTraining((int)Number("epochs", "12"), Number("lr", "0.2"), Number("l2", "1e-5"), loss, Get("balanced", "1") == "1", Number("nb", "0"),
+            InverseDocumentFrequency: Get("idf", "0") == "1");
         var name = settings.TryGetValue("name", out var given) ? given : string.Join(",", settings.Where(p => p.Key is not "epochs" || Get("offsets", "0") == "1").Select(p => p.Key + "=" + p.Value));
         return new LinearSpec(name, training, Get("features", "both"), Get("offsets", "0") == "1");
     }
@@ -245,6 +301,7 @@ internal sealed record LinearSpec(string Name, TopicTraining Training, string Pa
     {
         "words" => item.Words,
         "chars" => item.Chars,
+        "stems" => item.Stemmed ??= TopicFeatures.Of(item.Text, TopicFeatureParts.Both | TopicFeatureParts.Stems),
         _ => item.X,
     };
 
@@ -256,6 +313,7 @@ internal sealed record LinearSpec(string Name, TopicTraining Training, string Pa
     /// </summary>
     public LinearTopicModel TrainFinal(List<TopicCv.Item> train, out LinearTopicModel plain)
     {
+        foreach (var item in train) _ = Features(item); // computed once, before the copies share them
         var inner = train.Select(item => item with { }).ToList();
         TopicCv.AssignFolds(inner, 5, TopicCv.Seed + 1);
         var fit = inner.Where(item => item.Fold != 0).ToList();

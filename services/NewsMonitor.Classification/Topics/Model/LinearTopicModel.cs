@@ -14,17 +14,20 @@ public sealed class LinearTopicModel
     public const float Threshold = 0.5f;
 
     private const uint Magic = 0x4D504F54; // "TOPM"
+    private const uint IdfMagic = 0x32504F54; // "TOP2": a model carrying document frequencies (TF-IDF); plain models keep "TOPM" and their bytes
     private readonly float[][] _weights;
     private readonly float[] _bias;
     private readonly (float A, float B)[] _calibration;
+    private readonly DocumentFrequencies? _idf;
 
-    private LinearTopicModel(string version, string[] labels, float[][] weights, float[] bias, (float A, float B)[] calibration)
+    private LinearTopicModel(string version, string[] labels, float[][] weights, float[] bias, (float A, float B)[] calibration, DocumentFrequencies? idf = null)
     {
         Version = version;
         Labels = labels;
         _weights = weights;
         _bias = bias;
         _calibration = calibration;
+        _idf = idf;
     }
 
     /// <summary>Model version recorded in events (e.g. <c>linear-1</c>).</summary>
@@ -33,9 +36,10 @@ public sealed class LinearTopicModel
     /// <summary>The labels the model scores.</summary>
     public IReadOnlyList<string> Labels { get; }
 
-    /// <summary>Raw margin of every label (before calibration).</summary>
+    /// <summary>Raw margin of every label (before calibration); a TF-IDF model reweighs <paramref name="x"/> first.</summary>
     public float[] Margins(FeatureVector x)
     {
+        if (_idf is not null) x = _idf.Weigh(x);
         var margins = new float[Labels.Count];
         for (var label = 0; label < margins.Length; label++)
         {
@@ -48,11 +52,23 @@ public sealed class LinearTopicModel
     }
 
     /// <summary>Calibrated probability of every label, in <see cref="Labels"/> order.</summary>
-    public float[] Probabilities(FeatureVector x)
+    public float[] Probabilities(FeatureVector x) => Assess(x).Probabilities;
+
+    /// <summary>
+    /// Calibrated probability of every label, in <see cref="Labels"/> order, and whether the text's own features raise
+    /// the label: its margin above the bias, which is all an empty text (or one whose features the model gives no weight
+    /// to) gets. A label is only evidence of the text when raised; its probability alone can come from the prior.
+    /// </summary>
+    public (float[] Probabilities, bool[] Raised) Assess(FeatureVector x)
     {
         var margins = Margins(x);
-        for (var label = 0; label < margins.Length; label++) margins[label] = Sigmoid(_calibration[label].A * margins[label] + _calibration[label].B);
-        return margins;
+        var raised = new bool[margins.Length];
+        for (var label = 0; label < margins.Length; label++)
+        {
+            raised[label] = margins[label] > _bias[label];
+            margins[label] = Sigmoid(_calibration[label].A * margins[label] + _calibration[label].B);
+        }
+        return (margins, raised);
     }
 
     /// <summary>
@@ -86,11 +102,14 @@ public sealed class LinearTopicModel
         var positives = Enumerable.Range(0, count).Select(label => targets.Count(target => target.Contains(label))).ToArray();
         var positiveWeight = positives.Select(p => p == 0 ? 0f : training.Balanced ? examples.Count / (2f * p) : 1f).ToArray();
         var negativeWeight = positives.Select(p => p == examples.Count ? 0f : training.Balanced ? examples.Count / (2f * (examples.Count - p)) : 1f).ToArray();
+        // TF-IDF: document frequencies of these examples only, so a held-out fold never informs its own weighting.
+        var idf = training.InverseDocumentFrequency ? DocumentFrequencies.Of(examples.Select(example => example.X)) : null;
+        if (idf is not null) examples = examples.Select(example => (idf.Weigh(example.X), example.Labels)).ToList();
         var scale = training.NaiveBayesAlpha > 0 ? NaiveBayesRatios(examples, targets, count, training.NaiveBayesAlpha) : null;
         var order = Enumerable.Range(0, examples.Count).ToArray();
         var random = new Random(training.Seed);
         var (rate, l2) = (training.LearningRate, training.L2);
-        var live = new LinearTopicModel(version, [.. labels], weights, bias, Enumerable.Repeat((1f, 0f), count).ToArray());
+        var live = new LinearTopicModel(version, [.. labels], weights, bias, Enumerable.Repeat((1f, 0f), count).ToArray(), idf);
         for (var epoch = 1; epoch <= training.Epochs; epoch++)
         {
             random.Shuffle(order);
@@ -126,9 +145,9 @@ public sealed class LinearTopicModel
                     bias[label] -= rate * gradient / MathF.Sqrt(biasSquares[label] + 1e-8f);
                 }
             }
-            afterEpoch?.Invoke(epoch, scale is null ? live : Folded(version, labels, weights, bias, scale));
+            afterEpoch?.Invoke(epoch, scale is null ? live : Folded(version, labels, weights, bias, scale, idf));
         }
-        return scale is null ? live : Folded(version, labels, weights, bias, scale);
+        return scale is null ? live : Folded(version, labels, weights, bias, scale, idf);
     }
 
     // Wang and Manning's log-count ratio per label and feature bucket, from binarised presence, smoothed by alpha.
@@ -152,9 +171,9 @@ public sealed class LinearTopicModel
         return ratios;
     }
 
-    private static LinearTopicModel Folded(string version, IReadOnlyList<string> labels, float[][] weights, float[] bias, float[][] scale) =>
+    private static LinearTopicModel Folded(string version, IReadOnlyList<string> labels, float[][] weights, float[] bias, float[][] scale, DocumentFrequencies? idf) =>
         new(version, [.. labels], weights.Select((w, label) => w.Select((value, j) => value * scale[label][j]).ToArray()).ToArray(), [.. bias],
-            Enumerable.Repeat((1f, 0f), labels.Count).ToArray());
+            Enumerable.Repeat((1f, 0f), labels.Count).ToArray(), idf);
 
     /// <summary>
     /// The same model with <paramref name="offsets"/> added to each label's bias: per-label thresholds, chosen on
@@ -163,18 +182,18 @@ public sealed class LinearTopicModel
     public LinearTopicModel WithBiasOffsets(IReadOnlyList<float> offsets)
     {
         ArgumentNullException.ThrowIfNull(offsets);
-        return new LinearTopicModel(Version, [.. Labels], _weights, _bias.Select((b, label) => b + offsets[label]).ToArray(), _calibration);
+        return new LinearTopicModel(Version, [.. Labels], _weights, _bias.Select((b, label) => b + offsets[label]).ToArray(), _calibration, _idf);
     }
 
     /// <summary>These weights with <paramref name="other"/>'s calibration (fitted on held-out margins of a sibling model).</summary>
     public LinearTopicModel WithCalibrationOf(LinearTopicModel other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return new LinearTopicModel(Version, [.. Labels], _weights, _bias, other._calibration);
+        return new LinearTopicModel(Version, [.. Labels], _weights, _bias, other._calibration, _idf);
     }
 
     /// <summary>The same weights under another version name.</summary>
-    public LinearTopicModel Named(string version) => new(version, [.. Labels], _weights, _bias, _calibration);
+    public LinearTopicModel Named(string version) => new(version, [.. Labels], _weights, _bias, _calibration, _idf);
 
     /// <summary>
     /// The same weights with margins mapped to probabilities by Platt scaling (a logistic fit of margin →
@@ -191,7 +210,7 @@ public sealed class LinearTopicModel
             for (var label = 0; label < Labels.Count; label++) points.Add((margins[label], labels.Contains(Labels[label])));
         }
         var shared = Platt(points);
-        return new LinearTopicModel(Version, [.. Labels], _weights, _bias, Enumerable.Repeat(shared, Labels.Count).ToArray());
+        return new LinearTopicModel(Version, [.. Labels], _weights, _bias, Enumerable.Repeat(shared, Labels.Count).ToArray(), _idf);
     }
 
     // Platt's method with his smoothed targets, by Newton-free gradient descent (two parameters, a few hundred steps).
@@ -219,12 +238,15 @@ public sealed class LinearTopicModel
         return ((float)a, (float)b);
     }
 
-    /// <summary>Writes the model: labels, calibration, and each label's non-zero weights as half floats, Brotli-compressed.</summary>
+    /// <summary>
+    /// Writes the model: labels, calibration, and each label's non-zero weights as half floats, then (TF-IDF models
+    /// only) the document count and every bucket's document frequency; Brotli-compressed.
+    /// </summary>
     public void Save(Stream output)
     {
         using var compressed = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
         using var writer = new BinaryWriter(compressed);
-        writer.Write(Magic);
+        writer.Write(_idf is null ? Magic : IdfMagic);
         writer.Write(Version);
         writer.Write(Labels.Count);
         for (var label = 0; label < Labels.Count; label++)
@@ -244,6 +266,7 @@ public sealed class LinearTopicModel
                 previous = j;
             }
         }
+        _idf?.Write(writer);
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
@@ -251,7 +274,8 @@ public sealed class LinearTopicModel
     {
         using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(decompressed);
-        if (reader.ReadUInt32() != Magic) throw new InvalidDataException("Not a NewsMonitor topic model.");
+        var magic = reader.ReadUInt32();
+        if (magic is not (Magic or IdfMagic)) throw new InvalidDataException("Not a NewsMonitor topic model.");
         var version = reader.ReadString();
         var count = reader.ReadInt32();
         var labels = new string[count];
@@ -272,7 +296,7 @@ public sealed class LinearTopicModel
                 w[j] = (float)reader.ReadHalf();
             }
         }
-        return new LinearTopicModel(version, labels, weights, bias, calibration);
+        return new LinearTopicModel(version, labels, weights, bias, calibration, magic == IdfMagic ? DocumentFrequencies.Read(reader) : null);
     }
 
     private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
@@ -299,5 +323,69 @@ public enum TopicLoss
 /// <param name="Balanced">Whether each label's positives and negatives weigh half the total each.</param>
 /// <param name="NaiveBayesAlpha">Smoothing of the NBSVM log-count ratios; 0 leaves the features unscaled.</param>
 /// <param name="Seed">Seed of the example order.</param>
+/// <param name="InverseDocumentFrequency">Whether features are reweighed by smoothed idf from the training examples (TF-IDF), the table kept in the model.</param>
 public sealed record TopicTraining(int Epochs, float LearningRate = 0.2f, float L2 = 1e-5f, TopicLoss Loss = TopicLoss.Logistic,
-    bool Balanced = true, float NaiveBayesAlpha = 0, int Seed = 20261124);
+    bool Balanced = true, float NaiveBayesAlpha = 0, int Seed = 20261124, bool InverseDocumentFrequency = false);
+
+/// <summary>
+/// Document frequency of every feature bucket over a model's training texts, and the smoothed idf it gives
+/// (ln((n + 1) / (df + 1)) + 1, scikit-learn's): frequent character n-grams stop dominating the L2 norm. Kept as
+/// counts so a reloaded model recomputes exactly the floats it was trained with.
+/// </summary>
+internal sealed class DocumentFrequencies
+{
+    private readonly int _documents;
+    private readonly int[] _frequency;
+    private readonly float[] _idf;
+
+    private DocumentFrequencies(int documents, int[] frequency)
+    {
+        _documents = documents;
+        _frequency = frequency;
+        _idf = frequency.Select(df => (float)(Math.Log((documents + 1.0) / (df + 1.0)) + 1)).ToArray();
+    }
+
+    public static DocumentFrequencies Of(IEnumerable<FeatureVector> documents)
+    {
+        var frequency = new int[TopicFeatures.Size];
+        var count = 0;
+        foreach (var x in documents)
+        {
+            count++;
+            foreach (var j in x.Indices) frequency[j]++;
+        }
+        return new DocumentFrequencies(count, frequency);
+    }
+
+    /// <summary>The vector with each value times its bucket's idf, L2-normalised again.</summary>
+    public FeatureVector Weigh(FeatureVector x)
+    {
+        var values = new float[x.Values.Length];
+        var norm = 0.0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = x.Values[i] * _idf[x.Indices[i]];
+            norm += values[i] * values[i];
+        }
+        if (norm > 0)
+        {
+            var scale = (float)(1 / Math.Sqrt(norm));
+            for (var i = 0; i < values.Length; i++) values[i] *= scale;
+        }
+        return new FeatureVector(x.Indices, values);
+    }
+
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_documents);
+        foreach (var df in _frequency) writer.Write7BitEncodedInt(df);
+    }
+
+    public static DocumentFrequencies Read(BinaryReader reader)
+    {
+        var documents = reader.ReadInt32();
+        var frequency = new int[TopicFeatures.Size];
+        for (var j = 0; j < frequency.Length; j++) frequency[j] = reader.Read7BitEncodedInt();
+        return new DocumentFrequencies(documents, frequency);
+    }
+}

@@ -5,17 +5,27 @@ namespace NewsMonitor.Classification.Topics.Model;
 /// <summary>A sparse feature vector: hashed feature indices with their weights, L2-normalised.</summary>
 public readonly record struct FeatureVector(int[] Indices, float[] Values);
 
-/// <summary>Which feature families <see cref="TopicFeatures"/> produces.</summary>
+/// <summary>Which feature families <see cref="TopicFeatures"/> produces (combinable).</summary>
+[Flags]
 public enum TopicFeatureParts
 {
-    /// <summary>Word unigrams and bigrams and character n-grams (the product's features).</summary>
-    Both,
+    /// <summary>No family: an empty vector.</summary>
+    None = 0,
 
     /// <summary>Word unigrams and bigrams only.</summary>
-    Words,
+    Words = 1,
 
     /// <summary>Character 2–5-grams only.</summary>
-    Characters,
+    Characters = 2,
+
+    /// <summary>Word unigrams and bigrams and character n-grams (the product's features).</summary>
+    Both = Words | Characters,
+
+    /// <summary>
+    /// Light-stemmed word unigrams (<see cref="TopicFeatures.LightStem"/>): the article and common plural, dual,
+    /// feminine and nisba endings off, so سياسيه, السياسات and سياسي count as one word.
+    /// </summary>
+    Stems = 4,
 }
 
 /// <summary>
@@ -55,13 +65,14 @@ public static class TopicFeatures
             if (++words > MaxWords) break;
             var lexical = token.LexicalKey;
             if (lexical.Length == 0) continue;
-            if (parts != TopicFeatureParts.Characters)
+            if ((parts & TopicFeatureParts.Words) != 0)
             {
                 Bump(counts, Hash('w', lexical, null));
                 if (previous is not null) Bump(counts, Hash('b', previous, lexical));
             }
+            if ((parts & TopicFeatureParts.Stems) != 0) Bump(counts, Hash('s', LightStem(lexical), null));
             previous = lexical;
-            if (parts == TopicFeatureParts.Words) continue;
+            if ((parts & TopicFeatureParts.Characters) == 0) continue;
             var key = token.Key;
             var bounded = key.Length + 2;
             for (var n = 2; n <= 5; n++)
@@ -95,6 +106,35 @@ public static class TopicFeatures
             for (var j = 0; j < values.Length; j++) values[j] *= scale;
         }
         return new FeatureVector(indices, values);
+    }
+
+    // Light10-style endings (Larkey et al.), on normalised keys where ة is ه: longest first, one of each length.
+    private static readonly string[] LongEndings = ["ات", "ون", "ين", "ان", "يه", "ها"];
+    private static readonly string[] ShortEndings = ["ه", "ي"];
+
+    /// <summary>
+    /// The light stem of a lexical key (article + stem, clitics already off): the article ال, then one two-letter
+    /// ending (ات ون ين ان يه ها) and one one-letter ending (ه ي) come off while at least three letters stay.
+    /// Non-Arabic keys are returned whole. Merges inflections the word features keep apart
+    /// (السياسيه, سياسي → سياس) at the price of some false friends (دوليه, دول → دول).
+    /// </summary>
+    public static ReadOnlySpan<char> LightStem(string lexicalKey)
+    {
+        ArgumentNullException.ThrowIfNull(lexicalKey);
+        var stem = lexicalKey.AsSpan();
+        if (stem.Length == 0 || stem[0] is < '\u0621' or > '\u064A') return stem;
+        if (stem.Length >= 5 && stem.StartsWith("ال", StringComparison.Ordinal)) stem = stem[2..];
+        stem = Strip(stem, LongEndings);
+        return Strip(stem, ShortEndings);
+
+        static ReadOnlySpan<char> Strip(ReadOnlySpan<char> word, string[] endings)
+        {
+            foreach (var ending in endings)
+            {
+                if (word.Length - ending.Length >= 3 && word.EndsWith(ending, StringComparison.Ordinal)) return word[..^ending.Length];
+            }
+            return word;
+        }
     }
 
     private static void Bump(Dictionary<int, float> counts, int index) => counts[index] = counts.GetValueOrDefault(index) + 1;

@@ -23,7 +23,7 @@ namespace NewsMonitor.Entities.Recognition;
 public sealed class EntityRecognizer
 {
     /// <summary>Version recorded in events: the model and the combination rules.</summary>
-    public const string Version = "ner-2pass-2";
+    public const string Version = "ner-2pass-3";
 
     private const int MaxSentenceTokens = 120;
     private readonly NerModel _model;

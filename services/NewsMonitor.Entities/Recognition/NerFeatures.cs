@@ -39,7 +39,8 @@ internal static class NerFeatures
     // Keys are normalised (ة→ه, ئ→ي, أ→ا ...), so the lists are too.
     private static HashSet<string> Normalized(string[] words) => words.Select(ArabicNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
 
-    public static void Extract(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, SentenceContext? context = null, string?[]? clusters = null)
+    public static void Extract(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, SentenceContext? context = null, string?[]? clusters = null, NerFeatureSet set = NerFeatureSet.None,
+        IReadOnlyDictionary<string, string>? triggers = null)
     {
         features.Clear();
         var word = words[i];
@@ -104,11 +105,7 @@ internal static class NerFeatures
         // Triggers: a title or verb of saying before the word, an organisation or place head word before it.
         for (var back = 1; back <= 3 && i - back >= 0; back++)
         {
-            var previous = words[i - back];
-            var cue = PersonTitles.Contains(previous.LexicalKey) || PersonTitles.Contains(previous.Key) ? "per"
-                : OrganisationHeads.Contains(previous.Stem) || OrganisationHeads.Contains(previous.LexicalKey) ? "org"
-                : PlaceHeads.Contains(previous.Stem) || PlaceHeads.Contains(previous.LexicalKey) ? "loc" : null;
-            if (cue is not null) features.Add(Hash(Cue[back], cue));
+            if (CueOf(words[i - back]) is { } cue) features.Add(Hash(Cue[back], cue));
         }
         if (OrganisationHeads.Contains(word.Stem) || OrganisationHeads.Contains(word.LexicalKey)) features.Add(Hash("head", "org"));
 
@@ -133,6 +130,12 @@ internal static class NerFeatures
             }
         }
 
+        // Round-2 templates, only for a model trained with them (older models keep exactly their features, in their order).
+        if ((set & NerFeatureSet.NeighbourForms) != 0) AddNeighbourForms(words, i, features);
+        if ((set & NerFeatureSet.WideClusters) != 0 && clusters is not null) AddWideClusters(words, cover, gazetteer, i, features, clusters);
+        if ((set & NerFeatureSet.GazetteerSpan) != 0) AddGazetteerSpan(words, cover, gazetteer, i, features);
+        if ((set & NerFeatureSet.LearnedTriggers) != 0 && triggers is not null) AddLearnedTriggers(words, i, features, triggers, clusters);
+
         // Second pass: what the first pass said here and around, and how the same word was tagged elsewhere in the document.
         if (context is null) return;
         var first = context.FirstPass;
@@ -144,7 +147,104 @@ internal static class NerFeatures
         features.Add(Hash("mem|p1", remembered, first[i]));
         features.Add(Hash("mem-1", i > 0 ? context.Memory.GetValueOrDefault(words[i - 1].LexicalKey) ?? "-" : "<s>"));
         features.Add(Hash("mem+1", i + 1 < words.Length ? context.Memory.GetValueOrDefault(words[i + 1].LexicalKey) ?? "-" : "</s>"));
+        if ((set & NerFeatureSet.TagContext) != 0) AddTagContext(words, i, features, context, remembered, clusters);
     }
+
+    // Affixes of the neighbours: a name's neighbour is often a nisba adjective (ـي، ـية) or a verb of saying whose
+    // form, not its exact spelling, is the evidence; proclitics say whether a coordinated name goes on (و + name).
+    private static void AddNeighbourForms(ReadOnlySpan<TaggerWord> words, int i, List<uint> features)
+    {
+        for (var offset = -1; offset <= 1; offset += 2)
+        {
+            var j = i + offset;
+            if (j < 0 || j >= words.Length) continue;
+            var names = offset < 0 ? NeighbourPrevious : NeighbourNext;
+            var stem = words[j].Stem;
+            for (var n = 1; n <= 3; n++)
+            {
+                if (stem.Length <= n) break;
+                features.Add(Hash(names.Prefix[n], stem.AsSpan(0, n)));
+                if (n != 2) features.Add(Hash(names.Suffix[n], stem.AsSpan(stem.Length - n))); // suffix 2 is a ner-2pass-2 template
+            }
+            features.Add(Hash(names.Clitics, words[j].Proclitics, words[j].HasArticle ? "al" : "-"));
+        }
+        features.Add(Hash("sh-2", i > 1 ? words[i - 2].Shape : "<s>"));
+        features.Add(Hash("sh+2", i + 2 < words.Length ? words[i + 2].Shape : "</s>"));
+        var before = i > 0 ? words[i - 1].Shape : "<s>";
+        var after = i + 1 < words.Length ? words[i + 1].Shape : "</s>";
+        features.Add(Hash("sh-1|sh|sh+1", before, words[i].Shape, after));
+    }
+
+    // Wider and conjoined clusters: a title (الرئيس) before a word of a name-like cluster is stronger evidence than
+    // either alone, and two words of name-like clusters in a row are a multi-word name more often than not.
+    private static void AddWideClusters(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, string?[] clusters)
+    {
+        var here = clusters[i] ?? "-";
+        features.Add(Hash("bc-2:6", PathPrefix(i > 1 ? clusters[i - 2] ?? "-" : "<s>", 6)));
+        features.Add(Hash("bc+2:6", PathPrefix(i + 2 < words.Length ? clusters[i + 2] ?? "-" : "</s>", 6)));
+        features.Add(Hash("bc-1:6|bc:6", PathPrefix(i > 0 ? clusters[i - 1] ?? "-" : "<s>", 6), PathPrefix(here, 6)));
+        features.Add(Hash("bc:6|bc+1:6", PathPrefix(here, 6), PathPrefix(i + 1 < words.Length ? clusters[i + 1] ?? "-" : "</s>", 6)));
+        features.Add(Hash("l-1|bc:6", i > 0 ? words[i - 1].LexicalKey : "<s>", PathPrefix(here, 6)));
+        features.Add(Hash("bc:4|g", PathPrefix(here, 4), cover[i] is { } g ? g.Type : gazetteer.WordType(words[i]) ?? "-"));
+    }
+
+    // Where the word sits in a listed name: the last word of a multi-word match (E) ends the entity, a lone match (S)
+    // of a long name's first word is weaker evidence than the whole name.
+    private static void AddGazetteerSpan(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features)
+    {
+        features.Add(Hash("gp", GazetteerPosition(cover, i)));
+        features.Add(Hash("gp-1", i > 0 ? GazetteerPosition(cover, i - 1) : "<s>"));
+        features.Add(Hash("gp+1", i + 1 < words.Length ? GazetteerPosition(cover, i + 1) : "</s>"));
+        features.Add(Hash("gw-2", i > 1 ? gazetteer.WordType(words[i - 2]) ?? "-" : "<s>"));
+        features.Add(Hash("gw+2", i + 2 < words.Length ? gazetteer.WordType(words[i + 2]) ?? "-" : "</s>"));
+        var type = cover[i] is { } g ? g.Type : gazetteer.WordType(words[i]) ?? "-";
+        features.Add(Hash("gw-1|gw", i > 0 ? gazetteer.WordType(words[i - 1]) ?? "-" : "<s>", type));
+        features.Add(Hash("cue1|g", i > 0 ? CueOf(words[i - 1]) ?? "-" : "<s>", type));
+    }
+
+    // A learned trigger pools the evidence of rare title and head words the hand lists miss; with the word's shape
+    // and cluster it says whether what follows looks like the name it announces.
+    private static void AddLearnedTriggers(ReadOnlySpan<TaggerWord> words, int i, List<uint> features, IReadOnlyDictionary<string, string> triggers, string?[]? clusters)
+    {
+        var before = i > 0 ? triggers.GetValueOrDefault(words[i - 1].LexicalKey) ?? "-" : "<s>";
+        features.Add(Hash("lt1", before));
+        features.Add(Hash("lt2", i > 1 ? triggers.GetValueOrDefault(words[i - 2].LexicalKey) ?? "-" : "<s>"));
+        features.Add(Hash("lt1|sh", before, words[i].Shape));
+        features.Add(Hash("lt0", triggers.GetValueOrDefault(words[i].LexicalKey) ?? "-"));
+        if (clusters is not null) features.Add(Hash("lt1|bc:4", before, PathPrefix(clusters[i] ?? "-", 4)));
+    }
+
+    /// <summary>B, I, E or S and the type of the longest listed name covering word <paramref name="i"/>, or "-".</summary>
+    internal static string GazetteerPosition((string Type, bool Begin, bool Single)?[] cover, int i)
+    {
+        if (cover[i] is not { } c) return "-";
+        if (c.Single) return "S-" + c.Type;
+        var last = i + 1 >= cover.Length || cover[i + 1] is not { } next || next.Begin;
+        return (c.Begin ? "B-" : last ? "E-" : "I-") + c.Type;
+    }
+
+    // Second pass: the first pass's tags as a wider window and as pairs, so a boundary the first pass half-found
+    // (B-PERS then O before a name-like word) can be extended.
+    private static void AddTagContext(ReadOnlySpan<TaggerWord> words, int i, List<uint> features, SentenceContext context, string remembered, string?[]? clusters)
+    {
+        var first = context.FirstPass;
+        var previous = i > 0 ? first[i - 1] : "<s>";
+        var next = i + 1 < first.Length ? first[i + 1] : "</s>";
+        features.Add(Hash("p1-2", i > 1 ? first[i - 2] : "<s>"));
+        features.Add(Hash("p1+2", i + 2 < first.Length ? first[i + 2] : "</s>"));
+        features.Add(Hash("p1-1|p1", previous, first[i]));
+        features.Add(Hash("p1|p1+1", first[i], next));
+        features.Add(Hash("p1-1|sh", previous, words[i].Shape));
+        if (clusters is null) return;
+        var here = clusters[i] ?? "-";
+        features.Add(Hash("p1-1|bc:6", previous, PathPrefix(here, 6)));
+        features.Add(Hash("mem|bc:4", remembered, PathPrefix(here, 4)));
+    }
+
+    private static string? CueOf(in TaggerWord previous) =>
+        PersonTitles.Contains(previous.LexicalKey) || PersonTitles.Contains(previous.Key) ? "per"
+        : OrganisationHeads.Contains(previous.Stem) || OrganisationHeads.Contains(previous.LexicalKey) ? "org"
+        : PlaceHeads.Contains(previous.Stem) || PlaceHeads.Contains(previous.LexicalKey) ? "loc" : null;
 
     private static ReadOnlySpan<char> PathPrefix(string path, int length) => path.AsSpan(0, Math.Min(length, path.Length));
 
@@ -152,6 +252,8 @@ internal static class NerFeatures
     private static readonly string[] Prefix = ["", "pre1", "pre2", "pre3"];
     private static readonly string[] Suffix = ["", "suf1", "suf2", "suf3"];
     private static readonly string[] Cue = ["", "cue1", "cue2", "cue3"];
+    private static readonly (string[] Prefix, string[] Suffix, string Clitics) NeighbourPrevious = (["", "pre1-1", "pre2-1", "pre3-1"], ["", "suf1-1", "suf2-1", "suf3-1"], "pc-1");
+    private static readonly (string[] Prefix, string[] Suffix, string Clitics) NeighbourNext = (["", "pre1+1", "pre2+1", "pre3+1"], ["", "suf1+1", "suf2+1", "suf3+1"], "pc+1");
     private static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     private static readonly (string Lexical, string Stem, string Shape, string Gazetteer, string GazetteerWord, string Suffix2)[] Context =
         [.. new[] { "-2", "-1", "0", "1", "2" }.Select(name => ("l" + name, "s" + name, "sh" + name, "g" + name, "gw" + name, "suf2" + name))];
@@ -159,6 +261,11 @@ internal static class NerFeatures
     private static uint Hash(string template) => Fold(Mix(Offset, template));
 
     private static uint Hash(string template, ReadOnlySpan<char> value) => Fold(Mix(Mix(Mix(Offset, template), "\u0001"), value));
+
+    private static uint Hash(string template, ReadOnlySpan<char> value, ReadOnlySpan<char> other) => Fold(Mix(Mix(Mix(Mix(Mix(Offset, template), "\u0001"), value), "\u0002"), other));
+
+    private static uint Hash(string template, string first, string second, string third) =>
+        Fold(Mix(Mix(Mix(Mix(Mix(Mix(Mix(Offset, template), "\u0001"), first), "\u0002"), second), "\u0003"), third));
 
     private static uint Hash(string template, string value, string other) => Fold(Mix(Mix(Mix(Mix(Mix(Offset, template), "\u0001"), value), "\u0002"), other));
 

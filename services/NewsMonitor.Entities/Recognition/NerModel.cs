@@ -14,12 +14,19 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
 
     private const uint Magic = 0x324D454E; // "NEM2": no word clusters
     private const uint ClusterMagic = 0x334D454E; // "NEM3": both passes read word clusters
+    private const uint FeatureSetMagic = 0x344D454E; // "NEM4": a clusters flag and a NerFeatureSet follow
 
     /// <summary>Feature rows of both passes.</summary>
     public int FeatureCount => first.FeatureCount + second.FeatureCount;
 
     /// <summary>Whether the passes read word clusters (a model trained with them needs the same clusters to load).</summary>
     public bool UsesClusters => first.Clusters is not null;
+
+    /// <summary>The feature templates beyond <c>ner-2pass-2</c>'s that both passes use.</summary>
+    public NerFeatureSet FeatureSet => first.FeatureSet;
+
+    /// <summary>The learned trigger words both passes read (<see cref="NerFeatureSet.LearnedTriggers"/>), or null.</summary>
+    public IReadOnlyDictionary<string, string>? Triggers => first.Triggers;
 
     /// <summary>Tags every sentence of a document; memory comes from the other sentences within <paramref name="window"/> (all by default).</summary>
     public string[][] TagDocument(IReadOnlyList<TaggerWord[]> sentences, int window = int.MaxValue)
@@ -99,31 +106,55 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     /// models that did not see those sentences (<paramref name="folds"/>-fold, contiguous blocks), as it will at run time.
     /// </summary>
     public static NerModel Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int firstEpochs, int secondEpochs,
-        int folds = 5, int window = DefaultWindow, Action<int, NerModel>? afterEpoch = null, WordClusters? clusters = null)
+        int folds = 5, int window = DefaultWindow, Action<int, NerModel>? afterEpoch = null, WordClusters? clusters = null, NerFeatureSet set = NerFeatureSet.None)
     {
+        // Trigger words come from all the training sentences, like a word list: the fold models below read the same list
+        // (a trigger's count includes the block a fold model tags, a small optimism in the second pass's training tags).
+        var triggers = (set & NerFeatureSet.LearnedTriggers) != 0 ? TriggerWords.Learn(sentences) : null;
+        // First-pass features depend on the sentence alone: extracted once for the fold models and the final first pass.
+        var firstFeatures = sentences.Select(sentence => PerceptronTagger.Extract(sentence.Words, null, gazetteer, clusters, set, triggers)).ToList();
+        var tags = sentences.Select(sentence => sentence.Tags).ToList();
         var heldOutTags = new string[sentences.Count][];
         var blockSize = (sentences.Count + folds - 1) / folds;
         for (var fold = 0; fold < folds; fold++)
         {
             var start = fold * blockSize;
             var end = Math.Min(sentences.Count, start + blockSize);
-            var rest = sentences.Take(start).Concat(sentences.Skip(end)).ToList();
-            var foldModel = PerceptronTagger.Train(rest, gazetteer, firstEpochs, clusters: clusters);
-            for (var s = start; s < end; s++) heldOutTags[s] = foldModel.Tag(sentences[s].Words);
+            var rest = Enumerable.Range(0, start).Concat(Enumerable.Range(end, sentences.Count - end)).ToList();
+            var foldModel = PerceptronTagger.Train(rest.Select(s => firstFeatures[s]).ToList(), rest.Select(s => tags[s]).ToList(), gazetteer, firstEpochs, null, clusters, set, triggers);
+            for (var s = start; s < end; s++) heldOutTags[s] = foldModel.Tag(firstFeatures[s]);
         }
         var words = sentences.Select(sentence => sentence.Words).ToList();
         var secondData = sentences.Select((sentence, s) => (sentence.Words, sentence.Tags, (SentenceContext?)new SentenceContext(heldOutTags[s], Memory(words, heldOutTags, s, window)))).ToList();
-        var firstModel = PerceptronTagger.Train(sentences, gazetteer, firstEpochs, clusters: clusters);
-        var secondModel = PerceptronTagger.Train(secondData, gazetteer, secondEpochs, afterEpoch is null ? null : (epoch, model) => afterEpoch(epoch, new NerModel(firstModel, model)), clusters);
+        var firstModel = PerceptronTagger.Train(firstFeatures, tags, gazetteer, firstEpochs, null, clusters, set, triggers);
+        var secondModel = PerceptronTagger.Train(secondData, gazetteer, secondEpochs, afterEpoch is null ? null : (epoch, model) => afterEpoch(epoch, new NerModel(firstModel, model)), clusters, set, triggers);
         return new NerModel(firstModel, secondModel);
     }
+
+    private const NerFeatureSet Known = NerFeatureSet.NeighbourForms | NerFeatureSet.WideClusters | NerFeatureSet.GazetteerSpan | NerFeatureSet.TagContext | NerFeatureSet.LearnedTriggers;
 
     /// <summary>Writes both passes, Brotli-compressed.</summary>
     public void Save(Stream output)
     {
         using var compressed = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
         using var writer = new BinaryWriter(compressed);
-        writer.Write(UsesClusters ? ClusterMagic : Magic);
+        if (FeatureSet != NerFeatureSet.None)
+        {
+            writer.Write(FeatureSetMagic);
+            writer.Write(UsesClusters);
+            writer.Write((int)FeatureSet);
+            if ((FeatureSet & NerFeatureSet.LearnedTriggers) != 0)
+            {
+                var triggers = Triggers ?? new Dictionary<string, string>();
+                writer.Write(triggers.Count);
+                foreach (var (word, type) in triggers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+                {
+                    writer.Write(word);
+                    writer.Write(type);
+                }
+            }
+        }
+        else writer.Write(UsesClusters ? ClusterMagic : Magic); // models without the round-2 templates are written as before
         first.Save(writer);
         second.Save(writer);
     }
@@ -137,9 +168,19 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
         using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(decompressed);
         var magic = reader.ReadUInt32();
-        if (magic != Magic && magic != ClusterMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
-        if (magic == ClusterMagic && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
-        var used = magic == ClusterMagic ? clusters : null;
-        return new NerModel(PerceptronTagger.Load(reader, gazetteer, used), PerceptronTagger.Load(reader, gazetteer, used));
+        if (magic != Magic && magic != ClusterMagic && magic != FeatureSetMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
+        var withClusters = magic == ClusterMagic || (magic == FeatureSetMagic && reader.ReadBoolean());
+        var set = magic == FeatureSetMagic ? (NerFeatureSet)reader.ReadInt32() : NerFeatureSet.None;
+        if ((set & ~Known) != 0) throw new InvalidDataException($"This NER model uses feature templates this build does not know ({set}).");
+        if (withClusters && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
+        Dictionary<string, string>? triggers = null;
+        if ((set & NerFeatureSet.LearnedTriggers) != 0)
+        {
+            var count = reader.ReadInt32();
+            triggers = new Dictionary<string, string>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++) triggers[reader.ReadString()] = reader.ReadString();
+        }
+        var used = withClusters ? clusters : null;
+        return new NerModel(PerceptronTagger.Load(reader, gazetteer, used, set, triggers), PerceptronTagger.Load(reader, gazetteer, used, set, triggers));
     }
 }

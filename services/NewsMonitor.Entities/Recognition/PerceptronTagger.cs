@@ -20,10 +20,14 @@ public sealed class PerceptronTagger
     private readonly float[] _transitions;
     private readonly NameGazetteer _gazetteer;
     private readonly WordClusters? _clusters;
+    private readonly NerFeatureSet _set;
+    private readonly IReadOnlyDictionary<string, string>? _triggers;
 
-    private PerceptronTagger(Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters)
+    private PerceptronTagger(Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
     {
         _clusters = clusters;
+        _set = set;
+        _triggers = triggers;
         _rows = rows;
         _weights = weights;
         _transitions = transitions;
@@ -39,16 +43,29 @@ public sealed class PerceptronTagger
     /// <summary>The word clusters the features read, or null for a model trained without them.</summary>
     public WordClusters? Clusters => _clusters;
 
+    /// <summary>The feature templates beyond <c>ner-2pass-2</c>'s that the model was trained with.</summary>
+    public NerFeatureSet FeatureSet => _set;
+
+    /// <summary>The learned trigger words (lexical key → type) the features read, or null (<see cref="NerFeatureSet.LearnedTriggers"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Triggers => _triggers;
+
     /// <summary>The best tag sequence for one sentence.</summary>
     public string[] Tag(ReadOnlySpan<TaggerWord> words, SentenceContext? context = null)
     {
-        var ids = TagIds(words, context, _rows, _weights, _transitions, _gazetteer, _clusters);
+        return Names(TagIds(words, context, _rows, _weights, _transitions, _gazetteer, _clusters, _set, _triggers));
+    }
+
+    /// <summary>The best tag sequence for a sentence whose features <see cref="Extract"/> gave (with this model's settings).</summary>
+    internal string[] Tag(uint[][] features) => Names(TagIds(features, _rows, _weights, _transitions));
+
+    private static string[] Names(int[] ids)
+    {
         var tags = new string[ids.Length];
         for (var i = 0; i < ids.Length; i++) tags[i] = Tags[ids[i]];
         return tags;
     }
 
-    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters)
+    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
     {
         var n = words.Length;
         if (n == 0) return [];
@@ -58,16 +75,20 @@ public sealed class PerceptronTagger
         var features = new List<uint>(48);
         for (var i = 0; i < n; i++)
         {
-            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths);
+            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths, set, triggers);
             var scores = emissions.AsSpan(i * TagCount, TagCount);
             foreach (var feature in features)
             {
-                if (!rows.TryGetValue(feature, out var row)) continue;
-                var w = weights.AsSpan(row * TagCount, TagCount);
-                for (var t = 0; t < TagCount; t++) scores[t] += w[t];
+                if (rows.TryGetValue(feature, out var row)) AddRow(scores, weights, row);
             }
         }
         return Viterbi(emissions, transitions, n);
+    }
+
+    private static void AddRow(Span<float> scores, float[] weights, int row)
+    {
+        var w = weights.AsSpan(row * TagCount, TagCount);
+        for (var t = 0; t < TagCount; t++) scores[t] += w[t];
     }
 
     private static string?[]? ClusterPaths(ReadOnlySpan<TaggerWord> words, WordClusters? clusters)
@@ -119,17 +140,50 @@ public sealed class PerceptronTagger
     /// same data gives the same model), weights averaged over every step. <paramref name="afterEpoch"/> sees
     /// the model of each epoch, for choosing the number of epochs on a development set.
     /// </summary>
-    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null, WordClusters? clusters = null) =>
-        Train(sentences.Select(sentence => (sentence.Words, sentence.Tags, (SentenceContext?)null)).ToList(), gazetteer, epochs, afterEpoch, clusters);
+    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null, WordClusters? clusters = null, NerFeatureSet set = NerFeatureSet.None,
+        IReadOnlyDictionary<string, string>? triggers = null) =>
+        Train(sentences.Select(sentence => (sentence.Words, sentence.Tags, (SentenceContext?)null)).ToList(), gazetteer, epochs, afterEpoch, clusters, set, triggers);
 
     /// <summary>The same, for a second pass: each sentence with its <see cref="SentenceContext"/>.</summary>
-    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags, SentenceContext? Context)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null, WordClusters? clusters = null)
+    /// <remarks>With <see cref="NerFeatureSet.LearnedTriggers"/> and no <paramref name="triggers"/>, they are learned from <paramref name="sentences"/>.</remarks>
+    public static PerceptronTagger Train(IReadOnlyList<(TaggerWord[] Words, string[] Tags, SentenceContext? Context)> sentences, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch = null, WordClusters? clusters = null, NerFeatureSet set = NerFeatureSet.None,
+        IReadOnlyDictionary<string, string>? triggers = null)
+    {
+        if ((set & NerFeatureSet.LearnedTriggers) != 0) triggers ??= TriggerWords.Learn(sentences.Select(sentence => (sentence.Words, sentence.Tags)));
+        return Train(sentences.Select(sentence => Extract(sentence.Words, sentence.Context, gazetteer, clusters, set, triggers)).ToList(), sentences.Select(sentence => sentence.Tags).ToList(), gazetteer, epochs, afterEpoch, clusters, set, triggers);
+    }
+
+    /// <summary>
+    /// The same from features already extracted by <see cref="Extract"/> with the same gazetteer, clusters and set
+    /// (so a caller training several models on overlapping data extracts each sentence once).
+    /// </summary>
+    internal static PerceptronTagger Train(IReadOnlyList<uint[][]> sentenceFeatures, IReadOnlyList<string[]> sentenceTags, NameGazetteer gazetteer, int epochs, Action<int, PerceptronTagger>? afterEpoch, WordClusters? clusters, NerFeatureSet set,
+        IReadOnlyDictionary<string, string>? triggers)
     {
         var tagIndex = Tags.Select((tag, index) => (tag, index)).ToDictionary(pair => pair.tag, pair => pair.index, StringComparer.Ordinal);
-        // Features depend only on the sentence (and its fixed context), not on the weights: extracted once, not once per
-        // epoch. The shuffle sees the same array length as before, so the same seed gives the same order and model.
-        var data = sentences.Select(sentence => (Features: Features(sentence.Words, sentence.Context, gazetteer, clusters), Gold: sentence.Tags.Select(tag => tagIndex.GetValueOrDefault(tag, 0)).ToArray())).ToArray();
-        var state = new TrainingState();
+        // Each distinct feature hash gets a dense id once, so the training loop indexes arrays instead of hashing
+        // (a weight row is still only allocated on a feature's first update; the model is the same as with lookups).
+        // The shuffle sees the same array length as before, so the same seed gives the same order and model.
+        var ids = new Dictionary<uint, int>();
+        var hashes = new List<uint>();
+        var data = new (int[][] Features, int[] Gold)[sentenceFeatures.Count];
+        for (var s = 0; s < data.Length; s++)
+        {
+            var words = sentenceFeatures[s];
+            var dense = new int[words.Length][];
+            for (var i = 0; i < words.Length; i++)
+            {
+                dense[i] = new int[words[i].Length];
+                for (var f = 0; f < words[i].Length; f++)
+                {
+                    ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, words[i][f], out var seen);
+                    if (!seen) { id = hashes.Count; hashes.Add(words[i][f]); }
+                    dense[i][f] = id;
+                }
+            }
+            data[s] = (dense, sentenceTags[s].Select(tag => tagIndex.GetValueOrDefault(tag, 0)).ToArray());
+        }
+        var state = new TrainingState(hashes);
         var random = new Random(20261124);
         PerceptronTagger? model = null;
         for (var epoch = 1; epoch <= epochs; epoch++)
@@ -138,7 +192,7 @@ public sealed class PerceptronTagger
             foreach (var (features, gold) in data)
             {
                 state.Step++;
-                var predicted = TagIds(features, state.Rows, state.Weights, state.Transitions);
+                var predicted = state.TagIds(features);
                 if (predicted.AsSpan().SequenceEqual(gold)) continue;
                 for (var i = 0; i < features.Length; i++)
                 {
@@ -155,13 +209,18 @@ public sealed class PerceptronTagger
                     }
                 }
             }
-            model = state.Averaged(gazetteer, clusters);
-            afterEpoch?.Invoke(epoch, model);
+            // Averaging builds a model: only when someone looks at this epoch's, and once at the end.
+            if (afterEpoch is not null || epoch == epochs)
+            {
+                model = state.Averaged(gazetteer, clusters, set, triggers);
+                afterEpoch?.Invoke(epoch, model);
+            }
         }
-        return model ?? state.Averaged(gazetteer, clusters);
+        return model ?? state.Averaged(gazetteer, clusters, set, triggers);
     }
 
-    private static uint[][] Features(TaggerWord[] words, SentenceContext? context, NameGazetteer gazetteer, WordClusters? clusters)
+    /// <summary>Every word's feature hashes for a sentence, as a model with these settings extracts them when tagging.</summary>
+    internal static uint[][] Extract(TaggerWord[] words, SentenceContext? context, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
     {
         var cover = gazetteer.Cover(words);
         var paths = ClusterPaths(words, clusters);
@@ -169,13 +228,33 @@ public sealed class PerceptronTagger
         var result = new uint[words.Length][];
         for (var i = 0; i < words.Length; i++)
         {
-            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths);
+            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths, set, triggers);
             result[i] = [.. features];
         }
         return result;
     }
 
-    private static int[] TagIds(uint[][] features, Dictionary<uint, int> rows, float[] weights, float[] transitions)
+    private static int[] TagIds(uint[][] features, Dictionary<uint, int> rows, float[] weights, float[] transitions) =>
+        Decode(features, new HashedRows(rows), weights, transitions);
+
+    /// <summary>Where a feature's weight row is: by hash in a trained model, by dense id while training; negative when it has none.</summary>
+    private interface IRows<TFeature>
+    {
+        int RowOf(TFeature feature);
+    }
+
+    private readonly struct HashedRows(Dictionary<uint, int> rows) : IRows<uint>
+    {
+        public int RowOf(uint feature) => rows.TryGetValue(feature, out var row) ? row : -1;
+    }
+
+    private readonly struct DenseRows(int[] rowOf) : IRows<int>
+    {
+        public int RowOf(int feature) => rowOf[feature];
+    }
+
+    // Generic over a struct so the JIT specialises each lookup (no interface calls in the hot loop).
+    private static int[] Decode<TFeature, TRows>(TFeature[][] features, TRows rows, float[] weights, float[] transitions) where TRows : struct, IRows<TFeature>
     {
         var n = features.Length;
         if (n == 0) return [];
@@ -185,9 +264,7 @@ public sealed class PerceptronTagger
             var scores = emissions.AsSpan(i * TagCount, TagCount);
             foreach (var feature in features[i])
             {
-                if (!rows.TryGetValue(feature, out var row)) continue;
-                var w = weights.AsSpan(row * TagCount, TagCount);
-                for (var t = 0; t < TagCount; t++) scores[t] += w[t];
+                if (rows.RowOf(feature) is var row and >= 0) AddRow(scores, weights, row);
             }
         }
         return Viterbi(emissions, transitions, n);
@@ -209,7 +286,7 @@ public sealed class PerceptronTagger
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> and <paramref name="clusters"/> must be the ones it was trained with.</summary>
-    public static PerceptronTagger Load(BinaryReader reader, NameGazetteer gazetteer, WordClusters? clusters = null)
+    public static PerceptronTagger Load(BinaryReader reader, NameGazetteer gazetteer, WordClusters? clusters = null, NerFeatureSet set = NerFeatureSet.None, IReadOnlyDictionary<string, string>? triggers = null)
     {
         if (reader.ReadUInt32() != Magic || reader.ReadInt32() != TagCount) throw new InvalidDataException("Not a NewsMonitor NER model.");
         var transitions = new float[(TagCount + 1) * TagCount];
@@ -222,13 +299,17 @@ public sealed class PerceptronTagger
             rows[reader.ReadUInt32()] = row;
             for (var t = 0; t < TagCount; t++) weights[row * TagCount + t] = (float)reader.ReadHalf();
         }
-        return new PerceptronTagger(rows, weights, transitions, gazetteer, clusters);
+        return new PerceptronTagger(rows, weights, transitions, gazetteer, clusters, set, triggers);
     }
 
-    /// <summary>Weights with the bookkeeping for averaging: the sum of each weight over all steps, updated lazily.</summary>
-    private sealed class TrainingState
+    /// <summary>
+    /// Weights with the bookkeeping for averaging: the sum of each weight over all steps, updated lazily. Features
+    /// are dense ids (index into the hashes); a weight row is allocated on a feature's first update.
+    /// </summary>
+    private sealed class TrainingState(List<uint> hashes)
     {
-        public Dictionary<uint, int> Rows { get; } = [];
+        private readonly int[] _rowOf = Enumerable.Repeat(-1, hashes.Count).ToArray();
+        private int _rowCount;
         public float[] Weights { get; private set; } = new float[1024 * TagCount];
         public float[] Transitions { get; } = new float[(TagCount + 1) * TagCount];
         public long Step { get; set; }
@@ -237,13 +318,16 @@ public sealed class PerceptronTagger
         private readonly double[] _transitionSums = new double[(TagCount + 1) * TagCount];
         private readonly long[] _transitionStamps = new long[(TagCount + 1) * TagCount];
 
-        public void Update(uint feature, int tag, int delta)
+        /// <summary>Viterbi with the current (not averaged) weights; features never updated score nothing.</summary>
+        public int[] TagIds(int[][] features) => Decode(features, new DenseRows(_rowOf), Weights, Transitions);
+
+        public void Update(int feature, int tag, int delta)
         {
-            ref var row = ref CollectionsMarshal.GetValueRefOrAddDefault(Rows, feature, out var exists);
-            if (!exists)
+            var row = _rowOf[feature];
+            if (row < 0)
             {
-                row = Rows.Count - 1;
-                if ((row + 1) * TagCount > Weights.Length) Grow();
+                row = _rowOf[feature] = _rowCount++;
+                if (_rowCount * TagCount > Weights.Length) Grow();
             }
             var index = row * TagCount + tag;
             _sums[index] += (Step - _stamps[index]) * (double)Weights[index];
@@ -259,13 +343,18 @@ public sealed class PerceptronTagger
             Transitions[index] += delta;
         }
 
-        public PerceptronTagger Averaged(NameGazetteer gazetteer, WordClusters? clusters)
+        public PerceptronTagger Averaged(NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
         {
-            var weights = new float[Rows.Count * TagCount];
+            var rows = new Dictionary<uint, int>(_rowCount);
+            for (var id = 0; id < _rowOf.Length; id++)
+            {
+                if (_rowOf[id] >= 0) rows[hashes[id]] = _rowOf[id];
+            }
+            var weights = new float[_rowCount * TagCount];
             for (var i = 0; i < weights.Length; i++) weights[i] = (float)((_sums[i] + (Step - _stamps[i]) * (double)Weights[i]) / Step);
             var transitions = new float[Transitions.Length];
             for (var i = 0; i < transitions.Length; i++) transitions[i] = (float)((_transitionSums[i] + (Step - _transitionStamps[i]) * (double)Transitions[i]) / Step);
-            return new PerceptronTagger(new Dictionary<uint, int>(Rows), weights, transitions, gazetteer, clusters);
+            return new PerceptronTagger(rows, weights, transitions, gazetteer, clusters, set, triggers);
         }
 
         private void Grow()

@@ -10,35 +10,84 @@ namespace NewsMonitor.Evaluation;
 /// </summary>
 internal static class NerCrossValidation
 {
-    public static int Run(List<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, WordClusters? clusters, int folds, int firstEpochs, int secondEpochs, int parallel)
+    public static int Run(List<(TaggerWord[] Words, string[] Tags)> sentences, NameGazetteer gazetteer, WordClusters? clusters, int folds, int firstEpochs, int secondEpochs, int parallel,
+        IReadOnlyList<(string Name, NerFeatureSet Set)>? variants = null, bool firstOnly = false, bool scan = false, int? onlyFold = null, int? trainBlocks = null)
     {
-        Console.WriteLine($"cross-validation: {sentences.Count} sentences (train + dev in file order), {folds} contiguous folds, {firstEpochs} + {secondEpochs} epochs, clusters {(clusters is null ? "off" : clusters.Count + " words")}");
-        var watch = Stopwatch.StartNew();
+        variants ??= [("shipped", NerFeatureSet.None)];
+        Console.WriteLine($"cross-validation: {sentences.Count} sentences (train + dev in file order), {folds} contiguous folds{(onlyFold is { } o ? $" (fold {o} only)" : "")}, " +
+            $"{(firstOnly ? $"first pass alone, {firstEpochs} epochs" : $"{firstEpochs} + {secondEpochs} epochs")}, clusters {(clusters is null ? "off" : clusters.Count + " words")}, variants {string.Join("; ", variants.Select(v => v.Name + "=" + v.Set))}{(trainBlocks is { } t ? $", training on {t} of the other blocks" : "")}");
         var blockSize = (sentences.Count + folds - 1) / folds;
-        var scores = new EntityScore[folds];
-        var consistent = new EntityScore[folds];
-        Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, fold =>
+        var foldList = onlyFold is { } only ? new[] { only - 1 } : Enumerable.Range(0, folds).ToArray();
+        var summary = new List<(string Name, double[] F1)>();
+        foreach (var (name, set) in variants)
         {
-            var start = fold * blockSize;
-            var end = Math.Min(sentences.Count, start + blockSize);
-            var training = sentences.Take(start).Concat(sentences.Skip(end)).ToList();
-            var model = NerModel.Train(training, gazetteer, firstEpochs, secondEpochs, clusters: clusters);
-            var held = sentences.GetRange(start, end - start);
-            var tagged = model.TagDocument(held.Select(s => s.Words).ToList(), NerModel.DefaultWindow);
-            var score = new EntityScore();
-            foreach (var ((_, tags), predicted) in held.Zip(tagged)) score.Add(tags, predicted);
-            scores[fold] = score;
-            // The same tags after the document-consistency pass: measured on the same model, so the difference is the pass's alone.
-            var repaired = DocumentConsistency.Apply(held.Select(s => s.Words).ToList(), tagged, NerModel.DefaultWindow);
-            var withPass = new EntityScore();
-            foreach (var ((_, tags), predicted) in held.Zip(repaired)) withPass.Add(tags, predicted);
-            consistent[fold] = withPass;
-            Console.WriteLine($"fold {fold + 1}: sentences {start}-{end - 1}, entity-f1 {score.MicroF1:0.0000}, with consistency pass {withPass.MicroF1:0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
-        });
-        Console.WriteLine("tagger (two passes):");
-        Print(scores, Console.Out);
-        Console.WriteLine("tagger + document consistency pass:");
-        Print(consistent, Console.Out);
+            var watch = Stopwatch.StartNew();
+            var scores = new EntityScore[foldList.Length];
+            var consistent = new EntityScore[foldList.Length];
+            var byEpoch = new double[foldList.Length][];
+            // First pass alone needs each sentence's features once per variant (they do not depend on the fold, unless
+            // trigger words, learned from each fold's training sentences, are among them).
+            var learned = (set & NerFeatureSet.LearnedTriggers) != 0;
+            var shared = firstOnly && !learned ? sentences.Select(s => PerceptronTagger.Extract(s.Words, null, gazetteer, clusters, set, null)).ToList() : null;
+            Parallel.For(0, foldList.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, k =>
+            {
+                var fold = foldList[k];
+                var start = fold * blockSize;
+                var end = Math.Min(sentences.Count, start + blockSize);
+                var held = sentences.GetRange(start, end - start);
+                var epochs = new double[firstOnly ? firstEpochs : secondEpochs];
+                EntityScore Score(IReadOnlyList<string[]> tagged)
+                {
+                    var score = new EntityScore();
+                    foreach (var ((_, tags), predicted) in held.Zip(tagged)) score.Add(tags, predicted);
+                    return score;
+                }
+                string[][] tagged;
+                if (firstOnly)
+                {
+                    var rest = Enumerable.Range(0, start).Concat(Enumerable.Range(end, sentences.Count - end)).ToList();
+                    var triggers = learned ? TriggerWords.Learn(rest.Select(s => sentences[s])) : null;
+                    var features = shared ?? sentences.Select(s => PerceptronTagger.Extract(s.Words, null, gazetteer, clusters, set, triggers)).ToList();
+                    string[][] Tagged(PerceptronTagger model) => [.. Enumerable.Range(start, end - start).Select(s => model.Tag(features[s]))];
+                    var trained = PerceptronTagger.Train(rest.Select(s => features[s]).ToList(), rest.Select(s => sentences[s].Tags).ToList(), gazetteer, firstEpochs,
+                        (epoch, model) => epochs[epoch - 1] = Score(Tagged(model)).MicroF1, clusters, set, triggers);
+                    tagged = Tagged(trained);
+                }
+                else
+                {
+                    // A learning-curve point: train on the trainBlocks blocks that follow the held-out one (cyclically), not all the others.
+                    var training = trainBlocks is { } kept
+                        ? Enumerable.Range(1, kept).Select(b => (fold + b) % folds).Order().SelectMany(b => sentences.Skip(b * blockSize).Take(blockSize)).ToList()
+                        : sentences.Take(start).Concat(sentences.Skip(end)).ToList();
+                    var words = held.Select(s => s.Words).ToList();
+                    var model = NerModel.Train(training, gazetteer, firstEpochs, secondEpochs, clusters: clusters, set: set,
+                        afterEpoch: scan ? (epoch, candidate) => epochs[epoch - 1] = Score(candidate.TagDocument(words, NerModel.DefaultWindow)).MicroF1 : null);
+                    tagged = model.TagDocument(words, NerModel.DefaultWindow);
+                }
+                scores[k] = Score(tagged);
+                byEpoch[k] = epochs;
+                // The same tags after the document-consistency pass: measured on the same model, so the difference is the pass's alone.
+                consistent[k] = Score(DocumentConsistency.Apply(held.Select(s => s.Words).ToList(), tagged, NerModel.DefaultWindow));
+                Console.WriteLine($"{name}: fold {fold + 1}: sentences {start}-{end - 1}, entity-f1 {scores[k].MicroF1:0.0000}, with consistency pass {consistent[k].MicroF1:0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
+            });
+            Console.WriteLine($"{name} ({set}): tagger ({(firstOnly ? "first pass alone" : "two passes")}):");
+            Print(scores, Console.Out);
+            Console.WriteLine($"{name}: tagger + document consistency pass:");
+            Print(consistent, Console.Out);
+            if (firstOnly || scan)
+            {
+                Console.WriteLine($"{name}: mean entity-f1 by {(firstOnly ? "first-pass" : "second-pass")} epoch: " +
+                    string.Join(" ", Enumerable.Range(0, byEpoch[0].Length).Select(e => $"{e + 1}:{byEpoch.Average(f => f[e]):0.0000}")));
+            }
+            summary.Add((name, scores.Select(score => score.MicroF1).ToArray()));
+        }
+        Console.WriteLine("summary (micro-F1 per fold; difference to the first variant, paired by fold):");
+        foreach (var (name, f1) in summary)
+        {
+            var difference = f1.Zip(summary[0].F1, (a, b) => a - b).ToList();
+            Console.WriteLine($"  {name,-24} {string.Join(" ", f1.Select(v => v.ToString("0.0000")))}  mean {f1.Average():0.0000} sd {StandardDeviation(f1):0.0000}" +
+                (name == summary[0].Name ? "" : $"  diff {string.Join(" ", difference.Select(d => d.ToString("+0.0000;-0.0000")))} mean {difference.Average():+0.0000;-0.0000}, better on {difference.Count(d => d > 0)}/{difference.Count}"));
+        }
         return 0;
     }
 

@@ -11,7 +11,11 @@ return args switch
 {
     ["extract", var file, ..] => Ner.Extract(file),
     ["topics", var file, ..] => Topics.Evaluate(file, Option(args, "--format") ?? "asnd", DataPath("topics"), Option(args, "--model")),
-    ["cv-topics", ..] => TopicCv.Run(DataPath("topics"), int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture), Option(args, "--candidates") ?? TopicCv.DefaultCandidates),
+    ["cv-topics", ..] => TopicCv.Run(DataPath("topics"), int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture), Option(args, "--candidates") ?? TopicCv.DefaultCandidates,
+        Option(args, "--reference") ?? TopicCv.DefaultReference,
+        int.Parse(Option(args, "--seed") ?? TopicCv.Seed.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)),
+    ["assign-topics", ..] => TopicAssignmentCv.Run(DataPath("topics"), int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture),
+        Option(args, "--candidates") ?? Topics.ShippedSpec),
     ["fit-cue-topics", ..] => CueTopics.Fit(Option(args, "--sample") ?? Path.Combine(RepoRoot(), "tests/data/topics-defense-international"), DataPath("topics"),
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Classification/Data", "cue-topics.tsv")),
     ["train-topics", ..] => Topics.Train(DataPath("topics"), Option(args, "--spec") ?? Topics.ShippedSpec,
@@ -23,7 +27,11 @@ return args switch
         int.Parse(Option(args, "--folds") ?? "5", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--first-epochs") ?? "15", CultureInfo.InvariantCulture),
         int.Parse(Option(args, "--second-epochs") ?? "12", CultureInfo.InvariantCulture),
-        int.Parse(Option(args, "--parallel") ?? "1", CultureInfo.InvariantCulture)),
+        int.Parse(Option(args, "--parallel") ?? "1", CultureInfo.InvariantCulture),
+        Ner.Variants(Option(args, "--variants") ?? "shipped=" + (Option(args, "--features") ?? "None")),
+        args.Contains("--first-only"), args.Contains("--scan"),
+        Option(args, "--fold") is { } onlyFold ? int.Parse(onlyFold, CultureInfo.InvariantCulture) : null,
+        Option(args, "--train-blocks") is { } trainBlocks ? int.Parse(trainBlocks, CultureInfo.InvariantCulture) : null),
     ["ner-speed", var previous, ..] => NerSpeed.Run(Option(args, "--dev") ?? DataPath("ner/anercorp/dev.conll"), previous, int.Parse(Option(args, "--rounds") ?? "7", CultureInfo.InvariantCulture)),
     ["ner-clusters", ..] => Ner.BuildClusters(DataPath(""), Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.ClustersFile)),
     ["train-ner", ..] => Ner.Train(
@@ -33,7 +41,8 @@ return args switch
         Option(args, "--out") ?? Path.Combine(RepoRoot(), "services/NewsMonitor.Entities/Data", BuiltInData.TaggerModelFile),
         Ner.Clusters(Option(args, "--clusters") ?? "built-in"),
         Option(args, "--first-epochs") is { } firstEpochs ? int.Parse(firstEpochs, CultureInfo.InvariantCulture) : null,
-        Option(args, "--second-epochs") is { } secondEpochs ? int.Parse(secondEpochs, CultureInfo.InvariantCulture) : null),
+        Option(args, "--second-epochs") is { } secondEpochs ? int.Parse(secondEpochs, CultureInfo.InvariantCulture) : null,
+        Ner.FeatureSet(Option(args, "--features") ?? "None"), args.Contains("--with-dev")),
     _ => Usage(),
 };
 
@@ -42,15 +51,24 @@ static int Usage()
     Console.Error.WriteLine("""
         usage:
           topics <file> --format asnd|sib200 [--model f]  per-label P/R/F1 and accuracy of the shipped topic model, with majority and naive Bayes baselines
-          cv-topics [--folds k] [--candidates "spec;spec"]  stratified k-fold CV over train+dev of ASND and SIB-200: mean ± sd macro-F1 and accuracy, and dev, per candidate
+          cv-topics [--folds k] [--candidates "spec;spec"] [--reference variant] [--seed folds-seed]
+                                                        stratified k-fold CV over train+dev of ASND and SIB-200: mean ± sd macro-F1 and accuracy, and dev, per candidate;
+                                                        each variant's per-fold difference from the reference (default "loss=hinge,idf=1 e4", the shipped recipe); per-label F1
           train-topics [--spec s] [--out f]             rebuild the topic model from train + dev of ASND and SIB-200 with the recipe cv-topics chose
+          assign-topics [--folds k] [--candidates "spec;spec"]
+                                                        the product's multi-label rule on held-out folds: share unknown, labels per text, precision, gold recall, and gibberish probes
           fit-cue-topics [--sample dir] [--out f]       fit the defense/international scores on the hand-labelled sample; P/R on its held-out part
           extract <file.txt>                            the entities the service would store for a text file
           ner <file.conll> [--model <ner-model.bin>]     entity-level P/R/F1 of the shipped tagger and a gazetteer-only baseline
           train-ner [--train f] [--dev f] [--epochs n] [--out f] [--clusters built-in|off|f] [--first-epochs n --second-epochs m]
-                                                        rebuild the tagger from ANERcorp train; epochs chosen on dev unless given
-          ner-cv [--folds 5] [--first-epochs 15] [--second-epochs 12] [--clusters built-in|off|f] [--parallel 1]
-                                                        k-fold cross-validation over train + dev (contiguous blocks): per-type P/R/F1 mean ± sd
+                    [--features A+B] [--with-dev]       rebuild the tagger from ANERcorp train (train + dev with --with-dev: epochs must be given);
+                                                        epochs chosen on dev unless given; --features: NerFeatureSet flags joined by +
+          ner-cv [--folds 5] [--first-epochs 15] [--second-epochs 12] [--clusters built-in|off|f] [--parallel 1] [--features A+B]
+                 [--variants "name=A+B;name=None"] [--first-only] [--scan] [--fold k] [--train-blocks k]
+                                                        k-fold cross-validation over train + dev (contiguous blocks): per-type P/R/F1 mean ± sd,
+                                                        per variant, paired fold differences to the first; --first-only trains the first pass
+                                                        alone (a cheap screen), --scan reports mean F1 after each (last pass's) epoch,
+                                                        --train-blocks trains on k of the other blocks only (a learning-curve point)
           ner-speed <previous-ner-model.bin> [--rounds 7]  ms per article of the shipped model beside a previous one, same run
           ner-clusters [--out f]                        rebuild the word clusters from the allowed unlabelled text (ANERcorp train/dev words, topic train/dev texts)
         """);
@@ -79,7 +97,7 @@ internal static class Ner
         var sentences = Read(file);
         var tagger = modelPath is null ? BuiltInData.TrainedTagger : BuiltInData.LoadTagger(File.OpenRead(modelPath));
         var gazetteer = BuiltInData.NameGazetteer;
-        Console.WriteLine($"{file}: {sentences.Count} sentences, {sentences.Sum(s => s.Words.Length)} tokens; tagger {tagger.FeatureCount} feature rows, gazetteer {gazetteer.Count} names");
+        Console.WriteLine($"{file}: {sentences.Count} sentences, {sentences.Sum(s => s.Words.Length)} tokens; tagger {tagger.FeatureCount} feature rows (features {tagger.FeatureSet}), gazetteer {gazetteer.Count} names");
 
         var baseline = new EntityScore();
         foreach (var (words, tags) in sentences) baseline.Add(tags, GazetteerTags(gazetteer, words));
@@ -116,21 +134,24 @@ internal static class Ner
         return 0;
     }
 
-    public static int Train(string trainFile, string devFile, int maxEpochs, string output, WordClusters? clusters, int? firstEpochs = null, int? secondEpochs = null)
+    public static int Train(string trainFile, string devFile, int maxEpochs, string output, WordClusters? clusters, int? firstEpochs = null, int? secondEpochs = null,
+        NerFeatureSet set = NerFeatureSet.None, bool withDev = false)
     {
         var train = Read(trainFile);
         var dev = Read(devFile);
-        Console.WriteLine($"train {train.Count} sentences, dev {dev.Count}; up to {maxEpochs} epochs");
+        Console.WriteLine($"train {train.Count} sentences, dev {dev.Count}; up to {maxEpochs} epochs; features {set}{(withDev ? "; training on train + dev" : "")}");
         var watch = Stopwatch.StartNew();
         var gazetteer = BuiltInData.NameGazetteer;
         if (firstEpochs is { } f && secondEpochs is { } e)
         {
             // Epochs given (e.g. the ones cross-validation used): no selection runs, the same seeds give the same file.
-            var given = NerModel.Train(train, gazetteer, f, e, clusters: clusters);
+            var given = NerModel.Train(withDev ? [.. train, .. dev] : train, gazetteer, f, e, clusters: clusters, set: set);
             using (var file = File.Create(output)) given.Save(file);
-            Console.WriteLine($"{f} + {e} epochs given; wrote {output} ({new FileInfo(output).Length / 1024} KiB, {given.FeatureCount} rows); dev entity-f1 {Score(given, dev):0.0000} ({watch.Elapsed.TotalSeconds:0} s)");
+            Console.WriteLine($"{f} + {e} epochs given; wrote {output} ({new FileInfo(output).Length / 1024} KiB, {given.FeatureCount} rows); dev entity-f1 {Score(given, dev):0.0000}{(withDev ? " (dev was trained on: not an estimate)" : "")} ({watch.Elapsed.TotalSeconds:0} s)");
             return 0;
         }
+        if (withDev) throw new ArgumentException("--with-dev needs --first-epochs and --second-epochs (dev cannot choose epochs it is trained on).");
+        if (set != NerFeatureSet.None) throw new ArgumentException("--features needs --first-epochs and --second-epochs (choose them with ner-cv --scan).");
         // First pass alone: epochs chosen on dev.
         var first = (Epoch: 0, F1: -1.0);
         Console.WriteLine($"word clusters: {(clusters is null ? "off" : clusters.Count + " words")}");
@@ -163,6 +184,14 @@ internal static class Ner
         foreach (var ((_, tags), predicted) in sentences.Zip(tagged)) score.Add(tags, predicted);
         return score.MicroF1;
     }
+
+    /// <summary>NerFeatureSet flags written <c>A+B</c> (or <c>None</c>).</summary>
+    public static NerFeatureSet FeatureSet(string option) => Enum.Parse<NerFeatureSet>(option.Replace('+', ','), ignoreCase: true);
+
+    /// <summary><c>name=A+B;name=None</c>: the variants ner-cv compares, the first being the reference.</summary>
+    public static List<(string Name, NerFeatureSet Set)> Variants(string option) =>
+        [.. option.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(variant =>
+            variant.Split('=', 2) is [var name, var set] ? (name, FeatureSet(set)) : (variant, FeatureSet(variant)))];
 
     /// <summary><c>built-in</c>: the clusters shipped in Data (none if absent); <c>off</c>: none; otherwise a clusters file.</summary>
     public static WordClusters? Clusters(string option)

@@ -18,9 +18,6 @@ public sealed class InFlightDeliveries(ILogger<InFlightDeliveries> logger) : IRe
 {
     private readonly ConcurrentDictionary<ReceiveContext, byte> _running = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Deliveries under way now.</summary>
-    public int Count => _running.Count;
-
     /// <summary>Completes once no delivery is under way, looking every 20 ms (only a stop waits on it).</summary>
     public async Task DrainedAsync(CancellationToken cancellationToken)
     {

@@ -108,12 +108,8 @@ public sealed class FeedServer : IAsyncDisposable
     }
 
     /// <summary>The smallest gap between consecutive request starts in <paramref name="requests"/>; null with fewer than two.</summary>
-    public static TimeSpan? MinGapBetweenStarts(IEnumerable<RecordedRequest> requests)
-    {
-        var starts = requests.Select(request => request.Started).Order().ToList();
-        if (starts.Count < 2) return null;
-        return starts.Zip(starts.Skip(1), (earlier, later) => later - earlier).Min();
-    }
+    public static TimeSpan? MinGapBetweenStarts(IEnumerable<RecordedRequest> requests) =>
+        TimeGaps.Smallest(requests.Select(request => request.Started - DateTimeOffset.UnixEpoch));
 
     /// <summary>
     /// An http://127.0.0.1:port/ address where nothing listens (a port taken from the OS and released at once), for

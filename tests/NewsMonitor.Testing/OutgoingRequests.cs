@@ -29,11 +29,7 @@ public sealed class OutgoingRequests : IDisposable, IObserver<DiagnosticListener
     public IReadOnlyList<(Uri Url, TimeSpan At)> Starts => _starts.OrderBy(start => start.At).ToList();
 
     /// <summary>The smallest time between two consecutive starts, or null with fewer than two.</summary>
-    public TimeSpan? MinGapBetweenStarts()
-    {
-        var starts = Starts;
-        return starts.Count < 2 ? null : starts.Zip(starts.Skip(1), (earlier, later) => later.At - earlier.At).Min();
-    }
+    public TimeSpan? MinGapBetweenStarts() => TimeGaps.Smallest(_starts.Select(start => start.At));
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
     {

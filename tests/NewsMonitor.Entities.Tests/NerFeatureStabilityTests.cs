@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using NewsMonitor.Entities.Recognition;
+using NewsMonitor.Testing;
+using NewsMonitor.Text;
+
+namespace NewsMonitor.Entities.Tests;
+
+/// <summary>
+/// The shipped model's weights mean something only with exactly the features it was trained on. Any change to how
+/// the features are computed (a faster path to the same look-ups, say) must leave every hash of every token as it
+/// was: this digest was taken from the feature extraction the shipped model was trained with.
+/// </summary>
+public class NerFeatureStabilityTests
+{
+    private const string Digest = "F23A2A04A9DC1861903A9CCE75F0ECA39E48BF5CD28EAC4BD4596D5701D1531A";
+
+    [Fact]
+    public void The_shipped_models_features_of_the_sample_articles_are_unchanged_in_both_passes()
+    {
+        var model = BuiltInData.TrainedTagger;
+        var gazetteer = BuiltInData.NameGazetteer;
+        var clusters = model.UsesClusters ? BuiltInData.WordClusters : null;
+        var sentences = SampleArticles.All.SelectMany(article => Sentences(article.Title + " . " + article.Body)).ToList();
+        // The model's own tags stand in for a first pass: the second pass's features read them and the memory built from them.
+        var tags = model.TagDocument(sentences);
+
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var count = 0;
+        for (var s = 0; s < sentences.Count; s++)
+        {
+            var context = new SentenceContext(tags[s], NerModel.Memory(sentences, tags, s, NerModel.DefaultWindow));
+            foreach (var pass in new[] { PerceptronTagger.Extract(sentences[s], null, gazetteer, clusters, model.FeatureSet, model.Triggers), PerceptronTagger.Extract(sentences[s], context, gazetteer, clusters, model.FeatureSet, model.Triggers) })
+            {
+                foreach (var word in pass)
+                {
+                    digest.AppendData(BitConverter.GetBytes(word.Length));
+                    foreach (var feature in word) digest.AppendData(BitConverter.GetBytes(feature));
+                    count += word.Length;
+                }
+            }
+        }
+
+        Assert.True(count > 100_000, $"{count} features: the sample articles should give about 4,000 tokens in two passes");
+        var actual = Convert.ToHexString(digest.GetHashAndReset());
+        Assert.True(actual == Digest, $"the features changed: digest {actual}, the shipped model's {Digest}");
+    }
+
+    // Sentences of at most 30 words, ending after a word that ends with a full stop, question or exclamation mark.
+    private static IEnumerable<TaggerWord[]> Sentences(string text)
+    {
+        var sentence = new List<string>();
+        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            sentence.Add(word);
+            if (sentence.Count < 30 && !word.EndsWith('.') && !word.EndsWith('؟') && !word.EndsWith('!')) continue;
+            yield return TaggerWord.FromWords(sentence, TextAnalyzer.BuiltIn);
+            sentence.Clear();
+        }
+        if (sentence.Count > 0) yield return TaggerWord.FromWords(sentence, TextAnalyzer.BuiltIn);
+    }
+}

@@ -2,16 +2,69 @@ using NewsMonitor.Text;
 
 namespace NewsMonitor.Entities.Recognition;
 
-/// <summary>
-/// The features of one token in its sentence, as 32-bit hashes of (template, value): word, lexical form, stem,
-/// proclitics, affixes, shape, lexicon knowledge, gazetteer cover and membership, a ±2 context window of
-/// lexical forms, bigrams, and title triggers before the word. Pure.
-/// </summary>
 /// <summary>What the second pass knows beyond the sentence: the first pass's tags of it, and the document memory.</summary>
 /// <param name="FirstPass">First-pass tags of the sentence.</param>
 /// <param name="Memory">Word (lexical key) → the tag the first pass gave it most often in the rest of the document, e.g. <c>B-PERS</c>.</param>
 public sealed record SentenceContext(string[] FirstPass, IReadOnlyDictionary<string, string> Memory);
 
+/// <summary>
+/// What the features of a sentence's tokens read about each word, looked up once per sentence: a token's features read
+/// its neighbours' gazetteer types, cues and triggers too, so per token these were the same string look-ups up to nine
+/// times over. Holding them changes no feature (the tests compare the hashes with a per-token look-up).
+/// </summary>
+internal sealed class SentenceFacts
+{
+    /// <summary>Looks everything up for <paramref name="words"/>.</summary>
+    public SentenceFacts(ReadOnlySpan<TaggerWord> words, NameGazetteer gazetteer, WordClusters? clusters, SentenceContext? context, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
+    {
+        var n = words.Length;
+        Cover = gazetteer.Cover(words);
+        WordTypes = new string?[n];
+        Cues = new string?[n];
+        OrganisationHead = new bool[n];
+        if (clusters is not null) Paths = new string?[n];
+        var learned = (set & NerFeatureSet.LearnedTriggers) != 0 && triggers is not null;
+        if (learned) Triggers = new string?[n];
+        if (context is not null) Remembered = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var word = words[i];
+            WordTypes[i] = gazetteer.WordType(word);
+            Cues[i] = NerFeatures.CueOf(word);
+            OrganisationHead[i] = NerFeatures.IsOrganisationHead(word);
+            if (Paths is not null) Paths[i] = clusters!.Path(word.LexicalKey);
+            if (Triggers is not null) Triggers[i] = triggers!.GetValueOrDefault(word.LexicalKey);
+            if (Remembered is not null) Remembered[i] = context!.Memory.GetValueOrDefault(word.LexicalKey);
+        }
+    }
+
+    /// <summary>The gazetteer's cover of the sentence (<see cref="NameGazetteer.Cover"/>).</summary>
+    public (string Type, bool Begin, bool Single)?[] Cover { get; }
+
+    /// <summary>Each word's single-word gazetteer type, or null.</summary>
+    public string?[] WordTypes { get; }
+
+    /// <summary>Each word's cue (per, org, loc) for the words after it, or null.</summary>
+    public string?[] Cues { get; }
+
+    /// <summary>Whether each word is an organisation head word.</summary>
+    public bool[] OrganisationHead { get; }
+
+    /// <summary>Each word's cluster path (null when unclustered); null without clusters.</summary>
+    public string?[]? Paths { get; }
+
+    /// <summary>Each word's learned trigger type, or null; the array is null when the set has no learned triggers.</summary>
+    public string?[]? Triggers { get; }
+
+    /// <summary>Each word's tag in the document memory, or null; the array is null in the first pass.</summary>
+    public string?[]? Remembered { get; }
+}
+
+/// <summary>
+/// The features of one token in its sentence, as 32-bit hashes of (template, value): word, lexical form, stem,
+/// proclitics, affixes, shape, lexicon knowledge, gazetteer cover and membership, a ±2 context window of
+/// lexical forms, bigrams, and title triggers before the word. Pure.
+/// </summary>
 internal static class NerFeatures
 {
     // Words that announce a person name after them (normalised, article included where written with it).
@@ -39,9 +92,11 @@ internal static class NerFeatures
     // Keys are normalised (ة→ه, ئ→ي, أ→ا ...), so the lists are too.
     private static HashSet<string> Normalized(string[] words) => words.Select(ArabicNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
 
-    public static void Extract(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, SentenceContext? context = null, string?[]? clusters = null, NerFeatureSet set = NerFeatureSet.None,
-        IReadOnlyDictionary<string, string>? triggers = null)
+    public static void Extract(ReadOnlySpan<TaggerWord> words, SentenceFacts facts, int i, List<uint> features, SentenceContext? context = null, NerFeatureSet set = NerFeatureSet.None)
     {
+        var cover = facts.Cover;
+        var types = facts.WordTypes;
+        var clusters = facts.Paths;
         features.Clear();
         var word = words[i];
         features.Add(Hash("b"));
@@ -69,9 +124,9 @@ internal static class NerFeatures
 
         var covered = cover[i];
         features.Add(Hash("g", covered is { } g ? g.Type + (g.Begin ? "B" : "I") + (g.Single ? "1" : "") : "-"));
-        features.Add(Hash("gw", gazetteer.WordType(word) ?? "-"));
+        features.Add(Hash("gw", types[i] ?? "-"));
         if (covered is { } gc) features.Add(Hash("g|s", gc.Type, word.Shape));
-        if (i > 0) features.Add(Hash("l-1|g", words[i - 1].LexicalKey, covered is { } gp ? gp.Type : gazetteer.WordType(word) ?? "-"));
+        if (i > 0) features.Add(Hash("l-1|g", words[i - 1].LexicalKey, covered is { } gp ? gp.Type : types[i] ?? "-"));
 
         for (var offset = -2; offset <= 2; offset++)
         {
@@ -86,7 +141,7 @@ internal static class NerFeatures
             {
                 features.Add(Hash(names.Shape, words[j].Shape));
                 features.Add(Hash(names.Gazetteer, cover[j] is { } cj ? cj.Type : "-"));
-                features.Add(Hash(names.GazetteerWord, gazetteer.WordType(words[j]) ?? "-"));
+                features.Add(Hash(names.GazetteerWord, types[j] ?? "-"));
                 if (words[j].Stem.Length > 2) features.Add(Hash(names.Suffix2, words[j].Stem.AsSpan(words[j].Stem.Length - 2)));
             }
         }
@@ -98,16 +153,16 @@ internal static class NerFeatures
         if (i + 1 < words.Length)
         {
             features.Add(Hash("l|l+1", word.LexicalKey, words[i + 1].LexicalKey));
-            features.Add(Hash("s|g+1", word.Stem, cover[i + 1] is { } gn ? gn.Type : gazetteer.WordType(words[i + 1]) ?? "-"));
+            features.Add(Hash("s|g+1", word.Stem, cover[i + 1] is { } gn ? gn.Type : types[i + 1] ?? "-"));
         }
         if (i > 1) features.Add(Hash("l-2|l-1", words[i - 2].LexicalKey, words[i - 1].LexicalKey));
 
         // Triggers: a title or verb of saying before the word, an organisation or place head word before it.
         for (var back = 1; back <= 3 && i - back >= 0; back++)
         {
-            if (CueOf(words[i - back]) is { } cue) features.Add(Hash(Cue[back], cue));
+            if (facts.Cues[i - back] is { } cue) features.Add(Hash(Cue[back], cue));
         }
-        if (OrganisationHeads.Contains(word.Stem) || OrganisationHeads.Contains(word.LexicalKey)) features.Add(Hash("head", "org"));
+        if (facts.OrganisationHead[i]) features.Add(Hash("head", "org"));
 
         // Word clusters (when the model was trained with them): coarse and fine prefixes of the word's path and
         // its neighbours', so a name never seen in training shares weights with words used the same way.
@@ -132,9 +187,9 @@ internal static class NerFeatures
 
         // Round-2 templates, only for a model trained with them (older models keep exactly their features, in their order).
         if ((set & NerFeatureSet.NeighbourForms) != 0) AddNeighbourForms(words, i, features);
-        if ((set & NerFeatureSet.WideClusters) != 0 && clusters is not null) AddWideClusters(words, cover, gazetteer, i, features, clusters);
-        if ((set & NerFeatureSet.GazetteerSpan) != 0) AddGazetteerSpan(words, cover, gazetteer, i, features);
-        if ((set & NerFeatureSet.LearnedTriggers) != 0 && triggers is not null) AddLearnedTriggers(words, i, features, triggers, clusters);
+        if ((set & NerFeatureSet.WideClusters) != 0 && clusters is not null) AddWideClusters(words, facts, i, features, clusters);
+        if ((set & NerFeatureSet.GazetteerSpan) != 0) AddGazetteerSpan(words, facts, i, features);
+        if (facts.Triggers is { } triggers) AddLearnedTriggers(words, i, features, triggers, clusters);
 
         // Second pass: what the first pass said here and around, and how the same word was tagged elsewhere in the document.
         if (context is null) return;
@@ -142,11 +197,12 @@ internal static class NerFeatures
         features.Add(Hash("p1", first[i]));
         features.Add(Hash("p1-1", i > 0 ? first[i - 1] : "<s>"));
         features.Add(Hash("p1+1", i + 1 < first.Length ? first[i + 1] : "</s>"));
-        var remembered = context.Memory.GetValueOrDefault(word.LexicalKey) ?? "-";
+        var memory = facts.Remembered!;
+        var remembered = memory[i] ?? "-";
         features.Add(Hash("mem", remembered));
         features.Add(Hash("mem|p1", remembered, first[i]));
-        features.Add(Hash("mem-1", i > 0 ? context.Memory.GetValueOrDefault(words[i - 1].LexicalKey) ?? "-" : "<s>"));
-        features.Add(Hash("mem+1", i + 1 < words.Length ? context.Memory.GetValueOrDefault(words[i + 1].LexicalKey) ?? "-" : "</s>"));
+        features.Add(Hash("mem-1", i > 0 ? memory[i - 1] ?? "-" : "<s>"));
+        features.Add(Hash("mem+1", i + 1 < words.Length ? memory[i + 1] ?? "-" : "</s>"));
         if ((set & NerFeatureSet.TagContext) != 0) AddTagContext(words, i, features, context, remembered, clusters);
     }
 
@@ -177,40 +233,43 @@ internal static class NerFeatures
 
     // Wider and conjoined clusters: a title (الرئيس) before a word of a name-like cluster is stronger evidence than
     // either alone, and two words of name-like clusters in a row are a multi-word name more often than not.
-    private static void AddWideClusters(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features, string?[] clusters)
+    private static void AddWideClusters(ReadOnlySpan<TaggerWord> words, SentenceFacts facts, int i, List<uint> features, string?[] clusters)
     {
+        var cover = facts.Cover;
         var here = clusters[i] ?? "-";
         features.Add(Hash("bc-2:6", PathPrefix(i > 1 ? clusters[i - 2] ?? "-" : "<s>", 6)));
         features.Add(Hash("bc+2:6", PathPrefix(i + 2 < words.Length ? clusters[i + 2] ?? "-" : "</s>", 6)));
         features.Add(Hash("bc-1:6|bc:6", PathPrefix(i > 0 ? clusters[i - 1] ?? "-" : "<s>", 6), PathPrefix(here, 6)));
         features.Add(Hash("bc:6|bc+1:6", PathPrefix(here, 6), PathPrefix(i + 1 < words.Length ? clusters[i + 1] ?? "-" : "</s>", 6)));
         features.Add(Hash("l-1|bc:6", i > 0 ? words[i - 1].LexicalKey : "<s>", PathPrefix(here, 6)));
-        features.Add(Hash("bc:4|g", PathPrefix(here, 4), cover[i] is { } g ? g.Type : gazetteer.WordType(words[i]) ?? "-"));
+        features.Add(Hash("bc:4|g", PathPrefix(here, 4), cover[i] is { } g ? g.Type : facts.WordTypes[i] ?? "-"));
     }
 
     // Where the word sits in a listed name: the last word of a multi-word match (E) ends the entity, a lone match (S)
     // of a long name's first word is weaker evidence than the whole name.
-    private static void AddGazetteerSpan(ReadOnlySpan<TaggerWord> words, (string Type, bool Begin, bool Single)?[] cover, NameGazetteer gazetteer, int i, List<uint> features)
+    private static void AddGazetteerSpan(ReadOnlySpan<TaggerWord> words, SentenceFacts facts, int i, List<uint> features)
     {
+        var cover = facts.Cover;
+        var types = facts.WordTypes;
         features.Add(Hash("gp", GazetteerPosition(cover, i)));
         features.Add(Hash("gp-1", i > 0 ? GazetteerPosition(cover, i - 1) : "<s>"));
         features.Add(Hash("gp+1", i + 1 < words.Length ? GazetteerPosition(cover, i + 1) : "</s>"));
-        features.Add(Hash("gw-2", i > 1 ? gazetteer.WordType(words[i - 2]) ?? "-" : "<s>"));
-        features.Add(Hash("gw+2", i + 2 < words.Length ? gazetteer.WordType(words[i + 2]) ?? "-" : "</s>"));
-        var type = cover[i] is { } g ? g.Type : gazetteer.WordType(words[i]) ?? "-";
-        features.Add(Hash("gw-1|gw", i > 0 ? gazetteer.WordType(words[i - 1]) ?? "-" : "<s>", type));
-        features.Add(Hash("cue1|g", i > 0 ? CueOf(words[i - 1]) ?? "-" : "<s>", type));
+        features.Add(Hash("gw-2", i > 1 ? types[i - 2] ?? "-" : "<s>"));
+        features.Add(Hash("gw+2", i + 2 < words.Length ? types[i + 2] ?? "-" : "</s>"));
+        var type = cover[i] is { } g ? g.Type : types[i] ?? "-";
+        features.Add(Hash("gw-1|gw", i > 0 ? types[i - 1] ?? "-" : "<s>", type));
+        features.Add(Hash("cue1|g", i > 0 ? facts.Cues[i - 1] ?? "-" : "<s>", type));
     }
 
     // A learned trigger pools the evidence of rare title and head words the hand lists miss; with the word's shape
     // and cluster it says whether what follows looks like the name it announces.
-    private static void AddLearnedTriggers(ReadOnlySpan<TaggerWord> words, int i, List<uint> features, IReadOnlyDictionary<string, string> triggers, string?[]? clusters)
+    private static void AddLearnedTriggers(ReadOnlySpan<TaggerWord> words, int i, List<uint> features, string?[] triggers, string?[]? clusters)
     {
-        var before = i > 0 ? triggers.GetValueOrDefault(words[i - 1].LexicalKey) ?? "-" : "<s>";
+        var before = i > 0 ? triggers[i - 1] ?? "-" : "<s>";
         features.Add(Hash("lt1", before));
-        features.Add(Hash("lt2", i > 1 ? triggers.GetValueOrDefault(words[i - 2].LexicalKey) ?? "-" : "<s>"));
+        features.Add(Hash("lt2", i > 1 ? triggers[i - 2] ?? "-" : "<s>"));
         features.Add(Hash("lt1|sh", before, words[i].Shape));
-        features.Add(Hash("lt0", triggers.GetValueOrDefault(words[i].LexicalKey) ?? "-"));
+        features.Add(Hash("lt0", triggers[i] ?? "-"));
         if (clusters is not null) features.Add(Hash("lt1|bc:4", before, PathPrefix(clusters[i] ?? "-", 4)));
     }
 
@@ -241,10 +300,12 @@ internal static class NerFeatures
         features.Add(Hash("mem|bc:4", remembered, PathPrefix(here, 4)));
     }
 
-    private static string? CueOf(in TaggerWord previous) =>
+    internal static string? CueOf(in TaggerWord previous) =>
         PersonTitles.Contains(previous.LexicalKey) || PersonTitles.Contains(previous.Key) ? "per"
         : OrganisationHeads.Contains(previous.Stem) || OrganisationHeads.Contains(previous.LexicalKey) ? "org"
         : PlaceHeads.Contains(previous.Stem) || PlaceHeads.Contains(previous.LexicalKey) ? "loc" : null;
+
+    internal static bool IsOrganisationHead(in TaggerWord word) => OrganisationHeads.Contains(word.Stem) || OrganisationHeads.Contains(word.LexicalKey);
 
     private static ReadOnlySpan<char> PathPrefix(string path, int length) => path.AsSpan(0, Math.Min(length, path.Length));
 

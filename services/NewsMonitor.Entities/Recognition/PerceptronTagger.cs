@@ -15,7 +15,7 @@ public sealed class PerceptronTagger
     private const int TagCount = 9;
     private const int Start = TagCount; // row of the transition table for "before the first word"
     private static readonly uint Magic = 0x52454E4D; // "MNER"
-    private readonly Dictionary<uint, int> _rows;
+    private readonly FeatureRows _rows;
     private readonly float[] _weights;
     private readonly float[] _transitions;
     private readonly NameGazetteer _gazetteer;
@@ -28,7 +28,7 @@ public sealed class PerceptronTagger
         _clusters = clusters;
         _set = set;
         _triggers = triggers;
-        _rows = rows;
+        _rows = new FeatureRows(rows);
         _weights = weights;
         _transitions = transitions;
         _gazetteer = gazetteer;
@@ -65,21 +65,20 @@ public sealed class PerceptronTagger
         return tags;
     }
 
-    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
+    private static int[] TagIds(ReadOnlySpan<TaggerWord> words, SentenceContext? context, FeatureRows rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
     {
         var n = words.Length;
         if (n == 0) return [];
-        var cover = gazetteer.Cover(words);
-        var paths = ClusterPaths(words, clusters);
+        var facts = new SentenceFacts(words, gazetteer, clusters, context, set, triggers);
         var emissions = new float[n * TagCount];
         var features = new List<uint>(48);
         for (var i = 0; i < n; i++)
         {
-            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths, set, triggers);
+            NerFeatures.Extract(words, facts, i, features, context, set);
             var scores = emissions.AsSpan(i * TagCount, TagCount);
             foreach (var feature in features)
             {
-                if (rows.TryGetValue(feature, out var row)) AddRow(scores, weights, row);
+                if (rows.RowOf(feature) is var row and >= 0) AddRow(scores, weights, row);
             }
         }
         return Viterbi(emissions, transitions, n);
@@ -89,14 +88,6 @@ public sealed class PerceptronTagger
     {
         var w = weights.AsSpan(row * TagCount, TagCount);
         for (var t = 0; t < TagCount; t++) scores[t] += w[t];
-    }
-
-    private static string?[]? ClusterPaths(ReadOnlySpan<TaggerWord> words, WordClusters? clusters)
-    {
-        if (clusters is null) return null;
-        var paths = new string?[words.Length];
-        for (var i = 0; i < words.Length; i++) paths[i] = clusters.Path(words[i].LexicalKey);
-        return paths;
     }
 
     private static int[] Viterbi(float[] emissions, float[] transitions, int n)
@@ -222,19 +213,18 @@ public sealed class PerceptronTagger
     /// <summary>Every word's feature hashes for a sentence, as a model with these settings extracts them when tagging.</summary>
     internal static uint[][] Extract(TaggerWord[] words, SentenceContext? context, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
     {
-        var cover = gazetteer.Cover(words);
-        var paths = ClusterPaths(words, clusters);
+        var facts = new SentenceFacts(words, gazetteer, clusters, context, set, triggers);
         var features = new List<uint>(64);
         var result = new uint[words.Length][];
         for (var i = 0; i < words.Length; i++)
         {
-            NerFeatures.Extract(words, cover, gazetteer, i, features, context, paths, set, triggers);
+            NerFeatures.Extract(words, facts, i, features, context, set);
             result[i] = [.. features];
         }
         return result;
     }
 
-    private static int[] TagIds(uint[][] features, Dictionary<uint, int> rows, float[] weights, float[] transitions) =>
+    private static int[] TagIds(uint[][] features, FeatureRows rows, float[] weights, float[] transitions) =>
         Decode(features, new HashedRows(rows), weights, transitions);
 
     /// <summary>Where a feature's weight row is: by hash in a trained model, by dense id while training; negative when it has none.</summary>
@@ -243,9 +233,9 @@ public sealed class PerceptronTagger
         int RowOf(TFeature feature);
     }
 
-    private readonly struct HashedRows(Dictionary<uint, int> rows) : IRows<uint>
+    private readonly struct HashedRows(FeatureRows rows) : IRows<uint>
     {
-        public int RowOf(uint feature) => rows.TryGetValue(feature, out var row) ? row : -1;
+        public int RowOf(uint feature) => rows.RowOf(feature);
     }
 
     private readonly struct DenseRows(int[] rowOf) : IRows<int>
@@ -276,7 +266,7 @@ public sealed class PerceptronTagger
         writer.Write(Magic);
         writer.Write(TagCount);
         foreach (var value in _transitions) writer.Write(value);
-        var kept = _rows.Where(pair => Enumerable.Range(0, TagCount).Any(t => Math.Abs(_weights[pair.Value * TagCount + t]) >= 1e-3f)).OrderBy(pair => pair.Key).ToList();
+        var kept = _rows.Pairs.Where(pair => Enumerable.Range(0, TagCount).Any(t => Math.Abs(_weights[pair.Value * TagCount + t]) >= 1e-3f)).OrderBy(pair => pair.Key).ToList();
         writer.Write(kept.Count);
         foreach (var (feature, row) in kept)
         {

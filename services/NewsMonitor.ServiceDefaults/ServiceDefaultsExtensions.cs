@@ -63,6 +63,8 @@ public static class ServiceDefaultsExtensions
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        // After a burst, give back what the GC committed for it once the process is idle (issue 17's memory target).
+        builder.Services.AddHostedService<IdleMemoryTrim>();
         // Feed tokens travel in the path: keep them out of request logs and traces (SecretPaths).
         builder.AddSecretPathRedaction();
 

@@ -27,15 +27,21 @@ public class FeatureRowsTests
     }
 
     [Fact]
-    public void Features_that_share_a_home_slot_and_the_extremes_are_kept_apart()
+    public void Features_that_share_a_home_slot_wrap_around_the_end_and_the_extremes_are_kept_apart()
     {
-        // Multiples of 2^28 differ only in their top bits; 0 and uint.MaxValue are legal hashes too (0 is not "empty").
-        var rows = new Dictionary<uint, int> { [0] = 5, [uint.MaxValue] = 6 };
-        for (uint k = 1; k < 16; k++) rows[k << 28] = (int)k;
+        // The table has 64 slots for these 20 features. m × 0x144CBC89 (the inverse of the Fibonacci multiplier) hashes
+        // to m, so for m < 2^26 its home is slot 0: ten keys share it. Keys homed on the last slot (63) must wrap round to
+        // the front, where slot 0's chain already is. 0 → row 0 and uint.MaxValue are legal too (0 is not "empty").
+        var rows = new Dictionary<uint, int> { [0] = 0, [uint.MaxValue] = 1 };
+        for (uint m = 1; m <= 10; m++) rows[unchecked(m * 0x144CBC89u)] = rows.Count;
+        for (uint m = 1; m <= 8; m++) rows[unchecked(((63u << 26) | m) * 0x144CBC89u)] = rows.Count;
         var map = new FeatureRows(rows);
 
         foreach (var (feature, row) in rows) Assert.Equal(row, map.RowOf(feature));
+        Assert.Equal(-1, map.RowOf(unchecked(11 * 0x144CBC89u))); // homed on slot 0, absent: walks the whole chain
+        Assert.Equal(-1, map.RowOf(unchecked(((63u << 26) | 9) * 0x144CBC89u))); // homed on the last slot, absent: walks across the wrap
         Assert.Equal(-1, map.RowOf(1));
         Assert.Equal(-1, map.RowOf(uint.MaxValue - 1));
+        Assert.Equal(rows.OrderBy(pair => pair.Key), map.Pairs.OrderBy(pair => pair.Key));
     }
 }

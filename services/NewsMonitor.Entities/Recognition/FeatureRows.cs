@@ -15,6 +15,8 @@ internal sealed class FeatureRows
     /// <summary>The map of <paramref name="rows"/> (feature hash → row).</summary>
     public FeatureRows(IReadOnlyDictionary<uint, int> rows)
     {
+        // At most half full, in an array of at most 2^30 slots (a model is a few hundred thousand rows).
+        if (rows.Count > 1 << 29) throw new ArgumentException($"{rows.Count} feature rows: at most 2^29 fit.", nameof(rows));
         var bits = 4;
         while ((1 << bits) < rows.Count * 2) bits++;
         _slots = new ulong[1 << bits];

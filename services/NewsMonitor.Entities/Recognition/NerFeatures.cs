@@ -10,7 +10,8 @@ public sealed record SentenceContext(string[] FirstPass, IReadOnlyDictionary<str
 /// <summary>
 /// What the features of a sentence's tokens read about each word, looked up once per sentence: a token's features read
 /// its neighbours' gazetteer types, cues and triggers too, so per token these were the same string look-ups up to nine
-/// times over. Holding them changes no feature (the tests compare the hashes with a per-token look-up).
+/// times over. Holding them changes no feature (NerFeatureStabilityTests: digests of every hash, taken before this type existed).
+/// The sentence's second-pass context and the model's feature set travel with it, so the two cannot disagree.
 /// </summary>
 internal sealed class SentenceFacts
 {
@@ -25,6 +26,8 @@ internal sealed class SentenceFacts
         if (clusters is not null) Paths = new string?[n];
         var learned = (set & NerFeatureSet.LearnedTriggers) != 0 && triggers is not null;
         if (learned) Triggers = new string?[n];
+        Context = context;
+        Set = set;
         if (context is not null) Remembered = new string?[n];
         for (var i = 0; i < n; i++)
         {
@@ -37,6 +40,12 @@ internal sealed class SentenceFacts
             if (Remembered is not null) Remembered[i] = context!.Memory.GetValueOrDefault(word.LexicalKey);
         }
     }
+
+    /// <summary>The second pass's context of the sentence, or null in the first pass.</summary>
+    public SentenceContext? Context { get; }
+
+    /// <summary>The feature templates beyond <c>ner-2pass-2</c>'s that the model reads.</summary>
+    public NerFeatureSet Set { get; }
 
     /// <summary>The gazetteer's cover of the sentence (<see cref="NameGazetteer.Cover"/>).</summary>
     public (string Type, bool Begin, bool Single)?[] Cover { get; }
@@ -92,8 +101,10 @@ internal static class NerFeatures
     // Keys are normalised (ة→ه, ئ→ي, أ→ا ...), so the lists are too.
     private static HashSet<string> Normalized(string[] words) => words.Select(ArabicNormalizer.Normalize).ToHashSet(StringComparer.Ordinal);
 
-    public static void Extract(ReadOnlySpan<TaggerWord> words, SentenceFacts facts, int i, List<uint> features, SentenceContext? context = null, NerFeatureSet set = NerFeatureSet.None)
+    public static void Extract(ReadOnlySpan<TaggerWord> words, SentenceFacts facts, int i, List<uint> features)
     {
+        var context = facts.Context;
+        var set = facts.Set;
         var cover = facts.Cover;
         var types = facts.WordTypes;
         var clusters = facts.Paths;

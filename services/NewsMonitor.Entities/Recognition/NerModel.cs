@@ -98,7 +98,7 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     // The verdict on byTag's counts less except's, without building the difference (it ran once per word of every
     // sentence): the most frequent tag, a name before O on a tie; a word mostly O but sometimes a name reads O+<tag>.
     // Ties beyond that are broken by Comparer<string>.Default, as the tuple comparison this replaces did.
-    private static string? Verdict(Dictionary<string, int> byTag, Dictionary<string, int> except)
+    internal static string? Verdict(Dictionary<string, int> byTag, Dictionary<string, int> except)
     {
         string? best = null, bestName = null;
         int bestCount = 0, bestNameCount = 0, tags = 0;

@@ -74,7 +74,7 @@ public sealed class PerceptronTagger
         var features = new List<uint>(48);
         for (var i = 0; i < n; i++)
         {
-            NerFeatures.Extract(words, facts, i, features, context, set);
+            NerFeatures.Extract(words, facts, i, features);
             var scores = emissions.AsSpan(i * TagCount, TagCount);
             foreach (var feature in features)
             {
@@ -218,7 +218,7 @@ public sealed class PerceptronTagger
         var result = new uint[words.Length][];
         for (var i = 0; i < words.Length; i++)
         {
-            NerFeatures.Extract(words, facts, i, features, context, set);
+            NerFeatures.Extract(words, facts, i, features);
             result[i] = [.. features];
         }
         return result;

@@ -24,24 +24,9 @@ public class NerFeatureStabilityTests
         // The model's own tags stand in for a first pass: the second pass's features read them and the memory built from them.
         var tags = model.TagDocument(sentences);
 
-        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var count = 0;
-        for (var s = 0; s < sentences.Count; s++)
-        {
-            var context = new SentenceContext(tags[s], NerModel.Memory(sentences, tags, s, NerModel.DefaultWindow));
-            foreach (var pass in new[] { PerceptronTagger.Extract(sentences[s], null, gazetteer, clusters, model.FeatureSet, model.Triggers), PerceptronTagger.Extract(sentences[s], context, gazetteer, clusters, model.FeatureSet, model.Triggers) })
-            {
-                foreach (var word in pass)
-                {
-                    digest.AppendData(BitConverter.GetBytes(word.Length));
-                    foreach (var feature in word) digest.AppendData(BitConverter.GetBytes(feature));
-                    count += word.Length;
-                }
-            }
-        }
+        var (actual, count) = FeatureDigest(sentences, tags, gazetteer, clusters, model.FeatureSet, model.Triggers);
 
         Assert.True(count > 100_000, $"{count} features: the sample articles should give about 4,000 tokens in two passes");
-        var actual = Convert.ToHexString(digest.GetHashAndReset());
         Assert.True(actual == Digest, $"the features changed: digest {actual}, the shipped model's {Digest}");
     }
 
@@ -63,12 +48,23 @@ public class NerFeatureStabilityTests
             .Where((_, index) => index % 7 == 0).Select((key, index) => (key, type: types[index % 3])).ToDictionary(pair => pair.key, pair => pair.type, StringComparer.Ordinal);
         var tags = sentences.Select((words, s) => words.Select((_, i) => PerceptronTagger.Tags[(i * 7 + s) % PerceptronTagger.Tags.Count]).ToArray()).ToList();
 
+        var (actual, count) = FeatureDigest(sentences, tags, gazetteer, clusters, all, triggers);
+
+        Assert.True(triggers.Count > 100 && count > 200_000, $"{triggers.Count} triggers, {count} features");
+        Assert.True(actual == EveryTemplateDigest, $"the features changed: digest {actual}, before {EveryTemplateDigest}");
+    }
+
+    // SHA-256 over every word's feature count and hashes, first pass then second (reading tags and the memory built from
+    // them) for each sentence; and how many hashes that was.
+    private static (string Digest, int Count) FeatureDigest(List<TaggerWord[]> sentences, IReadOnlyList<string[]> tags, NameGazetteer gazetteer, WordClusters? clusters,
+        NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
+    {
         using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var count = 0;
         for (var s = 0; s < sentences.Count; s++)
         {
             var context = new SentenceContext(tags[s], NerModel.Memory(sentences, tags, s, NerModel.DefaultWindow));
-            foreach (var pass in new[] { PerceptronTagger.Extract(sentences[s], null, gazetteer, clusters, all, triggers), PerceptronTagger.Extract(sentences[s], context, gazetteer, clusters, all, triggers) })
+            foreach (var pass in new[] { PerceptronTagger.Extract(sentences[s], null, gazetteer, clusters, set, triggers), PerceptronTagger.Extract(sentences[s], context, gazetteer, clusters, set, triggers) })
             {
                 foreach (var word in pass)
                 {
@@ -78,10 +74,7 @@ public class NerFeatureStabilityTests
                 }
             }
         }
-
-        Assert.True(triggers.Count > 100 && count > 200_000, $"{triggers.Count} triggers, {count} features");
-        var actual = Convert.ToHexString(digest.GetHashAndReset());
-        Assert.True(actual == EveryTemplateDigest, $"the features changed: digest {actual}, before {EveryTemplateDigest}");
+        return (Convert.ToHexString(digest.GetHashAndReset()), count);
     }
 
     // Sentences of at most 30 words, ending after a word that ends with a full stop, question or exclamation mark.

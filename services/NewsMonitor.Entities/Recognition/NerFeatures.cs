@@ -313,7 +313,7 @@ internal static class NerFeatures
 
     internal static string? CueOf(in TaggerWord previous) =>
         PersonTitles.Contains(previous.LexicalKey) || PersonTitles.Contains(previous.Key) ? "per"
-        : OrganisationHeads.Contains(previous.Stem) || OrganisationHeads.Contains(previous.LexicalKey) ? "org"
+        : IsOrganisationHead(previous) ? "org"
         : PlaceHeads.Contains(previous.Stem) || PlaceHeads.Contains(previous.LexicalKey) ? "loc" : null;
 
     internal static bool IsOrganisationHead(in TaggerWord word) => OrganisationHeads.Contains(word.Stem) || OrganisationHeads.Contains(word.LexicalKey);

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Marten;
 using Microsoft.Extensions.Logging;
@@ -36,12 +38,15 @@ public static class CommitOrder
             return;
         }
         await session.BeginTransactionAsync(cancellationToken);
+        var asked = Stopwatch.GetTimestamp();
         await using (var command = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", (NpgsqlConnection)session.Connection!))
         {
             command.Parameters.AddWithValue("class", LockClass);
             command.Parameters.AddWithValue("schema", session.DocumentStore.Options.Events.DatabaseSchemaName);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        var held = Stopwatch.GetTimestamp();
+        LockWait.Record(Stopwatch.GetElapsedTime(asked, held).TotalMilliseconds);
         // The sequence numbers are taken inside this save, after the lock; the commit at its end releases the lock.
         Ordered.AddOrUpdate(session, LockClass);
         try
@@ -51,8 +56,20 @@ public static class CommitOrder
         finally
         {
             Ordered.Remove(session);
+            var holding = Stopwatch.GetElapsedTime(held).TotalMilliseconds;
+            LockHold.Record(holding);
+            LockBusy.Add(holding);
         }
     }
+
+    // How long saves wait for the lock and hold it (through the save and its commit): the lock serialises a store's
+    // writers, so the sum of the hold times per second is how busy it is (1,000 ms/s: every write waits its turn).
+    private static readonly Histogram<double> LockWait = Telemetry.Meter.CreateHistogram<double>("newsmonitor.commit_order.lock_wait", "ms",
+        "Time a save with events waited for its store's commit-order lock.");
+    private static readonly Histogram<double> LockHold = Telemetry.Meter.CreateHistogram<double>("newsmonitor.commit_order.lock_hold", "ms",
+        "Time a save with events held its store's commit-order lock: the save and its commit.");
+    private static readonly Counter<double> LockBusy = Telemetry.Meter.CreateCounter<double>("newsmonitor.commit_order.lock_busy", "ms",
+        "Sum of this process's commit-order lock hold times (its rate, in ms per second, is how busy this process keeps the lock).");
 
     /// <summary>Sessions saving through <see cref="SaveChangesInCommitOrderAsync"/> right now, for <see cref="CommitOrderGuard"/>.</summary>
     private static readonly ConditionalWeakTable<IDocumentSession, object> Ordered = new();

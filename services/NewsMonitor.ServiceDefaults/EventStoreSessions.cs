@@ -85,8 +85,18 @@ public static class EventStoreSessions
     /// wins". <paramref name="decide"/> may run more than once: it must not have effects of its own.
     /// </summary>
     /// <returns>The answer of the decision that was stored, or <paramref name="conflicted"/>'s.</returns>
-    public static async Task<TAnswer> DecideAndAppendWithRetriesAsync<TAggregate, TAnswer>(this IDocumentSession session, Guid streamId,
+    public static Task<TAnswer> DecideAndAppendWithRetriesAsync<TAggregate, TAnswer>(this IDocumentSession session, Guid streamId,
         Func<TAggregate?, (IReadOnlyList<object> Events, TAnswer Answer)> decide, Func<TAnswer> conflicted, CancellationToken cancellationToken,
+        int attempts = WriteAttempts)
+        where TAggregate : class =>
+        session.DocumentStore.DecideAndAppendWithRetriesAsync(streamId, decide, conflicted, System.Diagnostics.Activity.Current?.Id, cancellationToken, attempts);
+
+    /// <summary>
+    /// As <see cref="DecideAndAppendWithRetriesAsync{TAggregate, TAnswer}(IDocumentSession, Guid, Func{TAggregate, ValueTuple{IReadOnlyList{object}, TAnswer}}, Func{TAnswer}, CancellationToken, int)"/>,
+    /// with the trace context to store on the events given (a batch consumer's message's, not the batch's).
+    /// </summary>
+    internal static async Task<TAnswer> DecideAndAppendWithRetriesAsync<TAggregate, TAnswer>(this IDocumentStore store, Guid streamId,
+        Func<TAggregate?, (IReadOnlyList<object> Events, TAnswer Answer)> decide, Func<TAnswer> conflicted, string? traceParent, CancellationToken cancellationToken,
         int attempts = WriteAttempts)
         where TAggregate : class
     {
@@ -99,8 +109,6 @@ public static class EventStoreSessions
             var (none, missing) = decide(null);
             return none.Count == 0 ? missing : throw new ArgumentException("Events cannot be appended to the empty stream id.", nameof(streamId));
         }
-        var store = session.DocumentStore;
-        var trace = System.Diagnostics.Activity.Current;
         for (int attempt = 1, unsettledReads = 0; ;)
         {
             await using var writer = store.LightweightSession();
@@ -114,7 +122,7 @@ public static class EventStoreSessions
             var (events, answer) = decide(stream.Aggregate);
             if (events.Count == 0) return answer;
             stream.AppendMany(events);
-            if (trace?.Id is { } traceParent) writer.SetHeader(Telemetry.TraceParentHeader, traceParent);
+            if (traceParent is not null) writer.SetHeader(Telemetry.TraceParentHeader, traceParent);
             try
             {
                 await writer.SaveChangesInCommitOrderAsync(cancellationToken);

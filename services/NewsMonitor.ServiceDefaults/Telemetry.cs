@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 
 namespace NewsMonitor.ServiceDefaults;
 
@@ -10,6 +11,9 @@ public static class Telemetry
 
     /// <summary>Source for NewsMonitor spans (relay publishes, consumers' domain steps).</summary>
     public static readonly ActivitySource Source = new(SourceName);
+
+    /// <summary>Meter for NewsMonitor's own measurements (read with <c>dotnet-counters monitor --counters NewsMonitor</c>).</summary>
+    public static readonly Meter Meter = new(SourceName);
 
     /// <summary>Marten event header carrying the W3C trace context of the request that caused the event.</summary>
     public const string TraceParentHeader = "traceparent";

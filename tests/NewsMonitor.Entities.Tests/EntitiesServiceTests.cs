@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -56,6 +57,28 @@ public sealed class EntitiesServiceTests(EntitiesFixture fixture) : IClassFixtur
         Assert.Equal(1, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_entities_extracted"));
         await fixture.SettledAsync();
         Assert.Single(fixture.Probe.Received<EntitiesExtracted>(), m => m.ArticleId == id);
+    }
+
+    [Fact]
+    public async Task Articles_taken_in_one_batch_each_keep_their_own_trace_and_are_extracted_once()
+    {
+        using var listener = Tracing.ListenToAll();
+        var traces = new Dictionary<Guid, string>();
+        var publishes = new List<Task>();
+        foreach (var id in Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()))
+        {
+            using var sender = new Activity("test publish").Start();
+            traces[id] = sender.TraceId.ToHexString();
+            publishes.Add(fixture.Probe.PublishAsync(Received(id, "اجتمع قادة الناتو في لندن " + id)));
+        }
+        await Task.WhenAll(publishes);
+
+        foreach (var (id, trace) in traces)
+        {
+            var extracted = await fixture.Probe.WaitForAsync<EntitiesExtracted>(m => m.ArticleId == id, "EntitiesExtracted");
+            Assert.Equal(trace, fixture.Probe.TraceOf(extracted));
+            Assert.Equal(1, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_entities_extracted"));
+        }
     }
 
     [Fact]

@@ -12,12 +12,7 @@ public sealed class TracePropagationTests(IngestionFixture fixture) : IClassFixt
     [Fact]
     public async Task The_request_trace_continues_in_the_consumer_of_ArticleReceived()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = Tracing.ListenToAll();
         var traceId = ActivityTraceId.CreateRandom();
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/articles")
         {

@@ -93,6 +93,20 @@ public static class MessagingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds a batch consumer (<c>IConsumer&lt;Batch&lt;T&gt;&gt;</c>) whose messages are written one transaction per batch
+    /// (<see cref="BatchAppends"/>): at most <paramref name="messageLimit"/> messages, waiting at most
+    /// <see cref="BatchWait"/> for a batch to fill, two batches in flight (one is read and decided while the other saves).
+    /// </summary>
+    public static void AddBatchConsumer<TConsumer>(this IBusRegistrationConfigurator bus, int messageLimit)
+        where TConsumer : class, IConsumer =>
+        bus.AddConsumer<TConsumer>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
+                .SetMessageLimit(messageLimit).SetTimeLimit(BatchWait).SetConcurrencyLimit(2)))
+            .Endpoint(endpoint => endpoint.PrefetchCount = 2 * messageLimit);
+
+    /// <summary>The longest a batch consumer's first message waits for more: the latency a batch adds when traffic is light.</summary>
+    public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(20);
+
     private static string Required(IConfigurationSection section, string key) =>
         section[key] is { Length: > 0 } value ? value : throw new InvalidOperationException($"{section.Path}:{key} is not configured.");
 }

@@ -9,52 +9,56 @@ namespace NewsMonitor.Classification.Topics;
 /// Notes a fact of an article (its text, its entities) on the article's stream and, in the same append, assigns the
 /// topics the facts now decide (<see cref="TopicAssignment"/>). A redelivery notes nothing and changes nothing; a replay
 /// meeting an older model's classification re-classifies it. Streams are written under optimistic concurrency, so
-/// concurrent copies of a message store one result (the loser is retried against the state that won).
+/// concurrent copies of a message store one result (the loser is decided again against the state that won). Facts come
+/// in batches, one transaction per batch (<see cref="BatchAppends"/>).
 /// </summary>
-public sealed class ArticleFactNoter(IDocumentSession session, TopicClassifier classifier, OperatorTopicDirectory directory, TimeProvider clock)
+public sealed class ArticleFactNoter(IDocumentStore store, TopicClassifier classifier, OperatorTopicDirectory directory, TimeProvider clock)
 {
-    /// <summary>Notes <paramref name="fact"/> unless <paramref name="known"/> says the stream has it, then decides the topics.</summary>
-    public async Task NoteAsync<TFact>(Guid articleId, TFact fact, Func<ArticleTopics, bool> known, Func<ArticleTopics?, TFact, ArticleTopics> apply, CancellationToken cancellationToken)
+    /// <summary>
+    /// Notes each delivery's fact unless <paramref name="known"/> says the stream has it, then decides the topics.
+    /// </summary>
+    public async Task NoteAsync<TMessage, TFact>(Batch<TMessage> batch, Func<TMessage, Guid> articleOf, Func<TMessage, TFact> factOf,
+        Func<ArticleTopics, bool> known, Func<ArticleTopics?, TFact, ArticleTopics> apply, CancellationToken cancellationToken)
+        where TMessage : class
         where TFact : notnull
     {
-        var rules = await directory.CurrentAsync(session, cancellationToken);
-        await session.DecideAndAppendEventsAsync<ArticleTopics>(articleId, existing =>
+        OperatorTopicRules rules;
+        await using (var query = store.QuerySession()) rules = await directory.CurrentAsync(query, cancellationToken);
+        await store.DecideAndAppendBatchAsync(batch.Select(delivery =>
         {
-            var events = new List<object>();
-            var article = existing;
-            if (article is null || !known(article))
+            var fact = factOf(delivery.Message);
+            return new BatchDecision<ArticleTopics>(articleOf(delivery.Message), existing =>
             {
-                events.Add(fact);
-                article = apply(article, fact);
-            }
-            if (TopicAssignment.Decide(article, classifier, rules, clock.GetUtcNow()) is { } assigned) events.Add(assigned);
-            return Task.FromResult<IReadOnlyList<object>>(events);
-        }, cancellationToken);
+                var events = new List<object>();
+                var article = existing;
+                if (article is null || !known(article))
+                {
+                    events.Add(fact);
+                    article = apply(article, fact);
+                }
+                if (TopicAssignment.Decide(article, classifier, rules, clock.GetUtcNow()) is { } assigned) events.Add(assigned);
+                return events;
+            }, MessageTrace.ParentOf(delivery));
+        }).ToList(), cancellationToken);
     }
 }
 
 /// <summary>A received article: its text is noted and it is classified (or re-classified by a newer model).</summary>
-public sealed class ClassifyArticleConsumer(ArticleFactNoter noter, TimeProvider clock) : IConsumer<ArticleReceived>
+public sealed class ClassifyArticleConsumer(ArticleFactNoter noter, TimeProvider clock) : IConsumer<Batch<ArticleReceived>>
 {
     /// <inheritdoc />
-    public Task Consume(ConsumeContext<ArticleReceived> context)
-    {
-        var article = context.Message;
-        var noted = new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, article.ReceivedAt, clock.GetUtcNow());
-        return noter.NoteAsync(article.ArticleId, noted, existing => existing.Text is not null,
-            (existing, fact) => existing?.Apply(fact) ?? ArticleTopics.Create(fact), context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<Batch<ArticleReceived>> context) =>
+        noter.NoteAsync(context.Message, article => article.ArticleId,
+            article => new ArticleTextNoted(article.ArticleId, article.Title, article.Body, article.Source, article.Language, article.ReceivedAt, clock.GetUtcNow()),
+            existing => existing.Text is not null, (existing, fact) => existing?.Apply(fact) ?? ArticleTopics.Create(fact), context.CancellationToken);
 }
 
 /// <summary>An article's entities: noted, and the operator topics filtering on entities are decided.</summary>
-public sealed class NoteEntitiesConsumer(ArticleFactNoter noter, TimeProvider clock) : IConsumer<EntitiesExtracted>
+public sealed class NoteEntitiesConsumer(ArticleFactNoter noter, TimeProvider clock) : IConsumer<Batch<EntitiesExtracted>>
 {
     /// <inheritdoc />
-    public Task Consume(ConsumeContext<EntitiesExtracted> context)
-    {
-        var message = context.Message;
-        var noted = new ArticleEntitiesNoted(message.ArticleId, message.Entities, clock.GetUtcNow());
-        return noter.NoteAsync(message.ArticleId, noted, existing => existing.Entities is not null,
-            (existing, fact) => existing?.Apply(fact) ?? ArticleTopics.Create(fact), context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<Batch<EntitiesExtracted>> context) =>
+        noter.NoteAsync(context.Message, message => message.ArticleId,
+            message => new ArticleEntitiesNoted(message.ArticleId, message.Entities, clock.GetUtcNow()),
+            existing => existing.Entities is not null, (existing, fact) => existing?.Apply(fact) ?? ArticleTopics.Create(fact), context.CancellationToken);
 }

@@ -27,10 +27,11 @@ public static class TopicsModule
             .AddSubscriptionWithServices<ClassificationRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("classification", bus =>
         {
-            bus.AddConsumer<ClassifyArticleConsumer>();
-            bus.AddConsumer<NoteEntitiesConsumer>();
+            // Batches, one transaction each (BatchAppends); articles are classified before their batch is saved.
+            bus.AddBatchConsumer<ClassifyArticleConsumer>(16);
+            bus.AddBatchConsumer<NoteEntitiesConsumer>(50);
         });
-        builder.Services.AddScoped<ArticleFactNoter>();
+        builder.Services.AddSingleton<ArticleFactNoter>();
         builder.Services.AddSingleton<OperatorTopicDirectory>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(TopicLexicon.BuiltIn);

@@ -10,9 +10,6 @@ namespace NewsMonitor.Entities.Extraction;
 /// <summary>Registers the service: event store and projections, relay, consumers, catalog and recogniser.</summary>
 public static class ExtractionModule
 {
-    private const int ExtractBatch = 16;
-    private const int NoteBatch = 50;
-    private static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Adds everything the entities service needs.</summary>
     public static WebApplicationBuilder AddExtraction(this WebApplicationBuilder builder)
@@ -35,15 +32,10 @@ public static class ExtractionModule
             .AddSubscriptionWithServices<EntitiesRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("entities", bus =>
         {
-            // Batches: one transaction and one commit-order lock per batch instead of per article (BatchAppends). A
-            // batch waits at most 20 ms to fill; two are in flight, so one is tagged or read while the other saves.
-            // Extraction batches are smaller: their articles are tagged before any of them is saved.
-            bus.AddConsumer<ExtractEntitiesConsumer>((_, consumer) => consumer.Options<MassTransit.BatchOptions>(batch => batch
-                    .SetMessageLimit(ExtractBatch).SetTimeLimit(BatchWait).SetConcurrencyLimit(2)))
-                .Endpoint(endpoint => endpoint.PrefetchCount = 2 * ExtractBatch);
-            bus.AddConsumer<NoteTopicsConsumer>((_, consumer) => consumer.Options<MassTransit.BatchOptions>(batch => batch
-                    .SetMessageLimit(NoteBatch).SetTimeLimit(BatchWait).SetConcurrencyLimit(2)))
-                .Endpoint(endpoint => endpoint.PrefetchCount = 2 * NoteBatch);
+            // Batches (one transaction and one commit-order lock each). Extraction batches are smaller: their articles
+            // are tagged before any of them is saved.
+            bus.AddBatchConsumer<ExtractEntitiesConsumer>(16);
+            bus.AddBatchConsumer<NoteTopicsConsumer>(50);
         });
         builder.Services.AddSingleton(TimeProvider.System);
         // The recogniser is rebuilt when an operator edits the catalog on any replica (a NOTIFY), not checked per article.

@@ -27,9 +27,10 @@ public static class ArticlesModule
             .AddSubscriptionWithServices<ArticleRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("ingestion", bus =>
         {
-            bus.AddConsumer<ArticleClassifiedConsumer>();
-            bus.AddConsumer<EntitiesExtractedConsumer>();
-            bus.AddConsumer<ArticleAlertsEvaluatedConsumer>();
+            // Progress reports in batches, one transaction each (BatchAppends).
+            bus.AddBatchConsumer<ArticleClassifiedConsumer>(50);
+            bus.AddBatchConsumer<EntitiesExtractedConsumer>(50);
+            bus.AddBatchConsumer<ArticleAlertsEvaluatedConsumer>(50);
             // Queue "ingestion-submit-article"; a request client without an address reaches it through the message's exchange.
             bus.AddConsumer<SubmitArticleConsumer>();
         });

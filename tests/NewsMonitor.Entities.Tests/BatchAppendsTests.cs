@@ -115,6 +115,28 @@ public sealed class BatchAppendsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_whose_first_decision_keeps_losing_in_the_batch_still_gets_its_decisions_in_batch_order()
+    {
+        var id = Guid.NewGuid();
+        await Store.DecideAndAppendBatchAsync<Tally>([new(id, Increment(id), null)], Token);
+        var firstDecisions = 0;
+
+        await Store.DecideAndAppendBatchAsync<Tally>(
+        [
+            new(id, _ =>
+            {
+                // Both tries of the batch lose a race, so this decision is made alone after it.
+                if (++firstDecisions <= 2) CommitElsewhere(id, 100 + firstDecisions);
+                return [new Counted(id, 1000)];
+            }, null),
+            new(id, _ => [new Counted(id, 2000)], null),
+        ], Token);
+
+        Assert.Equal(3, firstDecisions);
+        Assert.Equal([1, 101, 102, 1000, 2000], (await EventsAsync([id])).Select(row => row.N));
+    }
+
+    [Fact]
     public async Task Decisions_with_nothing_to_do_store_nothing()
     {
         var id = Guid.NewGuid();

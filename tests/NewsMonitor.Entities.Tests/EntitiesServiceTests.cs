@@ -82,6 +82,27 @@ public sealed class EntitiesServiceTests(EntitiesFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_poison_message_in_a_batch_is_parked_alone_and_the_rest_of_its_batch_is_extracted()
+    {
+        var ids = Enumerable.Range(0, 10).Select(_ => Guid.NewGuid()).ToList();
+        // An article without an id can never be stored: it fails every time it is decided.
+        var publishes = ids.Select(id => fixture.Probe.PublishAsync(Received(id, "اجتمع قادة الناتو في لندن " + id))).ToList();
+        publishes.Insert(5, fixture.Probe.PublishAsync(Received(Guid.Empty, "اجتمع قادة الناتو في لندن")));
+        await Task.WhenAll(publishes);
+
+        foreach (var id in ids)
+        {
+            await fixture.Probe.WaitForAsync<EntitiesExtracted>(m => m.ArticleId == id, "EntitiesExtracted");
+            Assert.Equal(1, await EventStoreProbe.CountAsync(fixture.Schema, id, "article_entities_extracted"));
+        }
+        // Retried on its own (five quick tries, about 10 s), then parked; the others are not parked with it.
+        await Eventually.TrueAsync(async () => await ParkedMessages.CountAsync(fixture.VirtualHost, "entities-extract-entities_error", TestContext.Current.CancellationToken) == 1,
+            "the poison message parked", TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(6), TestContext.Current.CancellationToken);
+        Assert.Equal(1, await ParkedMessages.CountAsync(fixture.VirtualHost, "entities-extract-entities_error", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Entities_are_found_by_any_alias()
     {
         var found = await fixture.Client.GetFromJsonAsync<JsonElement>("/api/v1/entities?q=" + Uri.EscapeDataString("حلف شمال الأطلسى"), TestContext.Current.CancellationToken);

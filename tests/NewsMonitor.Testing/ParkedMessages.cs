@@ -33,4 +33,16 @@ public static class ParkedMessages
         }
         return reasons.Count == 0 ? "none readable" : string.Join(" | ", reasons);
     }
+
+    /// <summary>How many messages wait in <paramref name="queue"/> of <paramref name="virtualHost"/> (the management API's count, which lags a few seconds); 0 while it does not exist.</summary>
+    public static async Task<long> CountAsync(string virtualHost, string queue, CancellationToken cancellationToken = default)
+    {
+        using var client = TestInfrastructure.RabbitManagementClient(TestInfrastructure.RabbitUserOf(virtualHost));
+        using var response = await client.GetAsync($"/api/queues/{Uri.EscapeDataString(virtualHost)}/{Uri.EscapeDataString(queue)}", cancellationToken);
+        // MassTransit declares an error queue when it first parks a message there.
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound) return 0;
+        response.EnsureSuccessStatusCode();
+        var found = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        return found.TryGetProperty("messages", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : 0;
+    }
 }

@@ -61,9 +61,10 @@ public static class AlertingModule
             .AddSubscriptionWithServices<AlertingRelay>(ServiceLifetime.Singleton);
         builder.AddMessaging("alerting", bus =>
         {
-            bus.AddConsumer<ArticleReceivedConsumer>();
-            bus.AddConsumer<EntitiesExtractedConsumer>();
-            bus.AddConsumer<ArticleClassifiedConsumer>();
+            // Facts in batches, one transaction each (ArticleFactRecorder); an article's text raises the most alerts.
+            bus.AddBatchConsumer<ArticleReceivedConsumer, NewsMonitor.Contracts.ArticleReceived>(16);
+            bus.AddBatchConsumer<EntitiesExtractedConsumer, NewsMonitor.Contracts.EntitiesExtracted>(16);
+            bus.AddBatchConsumer<ArticleClassifiedConsumer, NewsMonitor.Contracts.ArticleClassified>(16);
             bus.AddConsumer<WebhookDeliveryConsumer>(typeof(WebhookDeliveryConsumerDefinition));
             bus.AddConsumer<EmailDeliveryConsumer>(typeof(EmailDeliveryConsumerDefinition));
             // Each node needs every alert for its own stream clients: a temporary queue per instance, not a shared one.
@@ -90,7 +91,7 @@ public static class AlertingModule
         // The subscription index is rebuilt when a subscription changes on any replica (a NOTIFY), not checked per article.
         builder.AddAggregateChanges<Subscription>();
         builder.Services.AddSingleton<SubscriptionIndex>();
-        builder.Services.AddScoped<ArticleFactRecorder>();
+        builder.Services.AddSingleton<ArticleFactRecorder>();
         builder.Services.AddScoped<DigestCompiler>();
         // Feed tokens are sealed under the same key ring as webhook secrets, with a purpose of their own.
         builder.Services.AddSingleton<FeedTokens>();

@@ -28,8 +28,8 @@ public static class TopicsModule
         builder.AddMessaging("classification", bus =>
         {
             // Batches, one transaction each (BatchAppends); articles are classified before their batch is saved.
-            bus.AddBatchConsumer<ClassifyArticleConsumer>(16);
-            bus.AddBatchConsumer<NoteEntitiesConsumer>(50);
+            bus.AddBatchConsumer<ClassifyArticleConsumer, NewsMonitor.Contracts.ArticleReceived>(16);
+            bus.AddBatchConsumer<NoteEntitiesConsumer, NewsMonitor.Contracts.EntitiesExtracted>(50);
         });
         builder.Services.AddSingleton<ArticleFactNoter>();
         builder.Services.AddSingleton<OperatorTopicDirectory>();

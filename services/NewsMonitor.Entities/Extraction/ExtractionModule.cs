@@ -34,8 +34,8 @@ public static class ExtractionModule
         {
             // Batches (one transaction and one commit-order lock each). Extraction batches are smaller: their articles
             // are tagged before any of them is saved.
-            bus.AddBatchConsumer<ExtractEntitiesConsumer>(16);
-            bus.AddBatchConsumer<NoteTopicsConsumer>(50);
+            bus.AddBatchConsumer<ExtractEntitiesConsumer, NewsMonitor.Contracts.ArticleReceived>(16);
+            bus.AddBatchConsumer<NoteTopicsConsumer, NewsMonitor.Contracts.ArticleClassified>(50);
         });
         builder.Services.AddSingleton(TimeProvider.System);
         // The recogniser is rebuilt when an operator edits the catalog on any replica (a NOTIFY), not checked per article.

@@ -28,9 +28,9 @@ public static class ArticlesModule
         builder.AddMessaging("ingestion", bus =>
         {
             // Progress reports in batches, one transaction each (BatchAppends).
-            bus.AddBatchConsumer<ArticleClassifiedConsumer>(50);
-            bus.AddBatchConsumer<EntitiesExtractedConsumer>(50);
-            bus.AddBatchConsumer<ArticleAlertsEvaluatedConsumer>(50);
+            bus.AddBatchConsumer<ArticleClassifiedConsumer, NewsMonitor.Contracts.ArticleClassified>(50);
+            bus.AddBatchConsumer<EntitiesExtractedConsumer, NewsMonitor.Contracts.EntitiesExtracted>(50);
+            bus.AddBatchConsumer<ArticleAlertsEvaluatedConsumer, NewsMonitor.Contracts.ArticleAlertsEvaluated>(50);
             // Queue "ingestion-submit-article"; a request client without an address reaches it through the message's exchange.
             bus.AddConsumer<SubmitArticleConsumer>();
         });

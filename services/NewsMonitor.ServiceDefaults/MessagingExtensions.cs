@@ -47,16 +47,22 @@ public static class MessagingExtensions
             var batches = new BatchEndpoints();
             bus.AddSingleton(batches);
             configure(bus);
-            var outage = OutageRetry.From(builder.Configuration);
+            // Read when the bus is built, not now: a host (a test's WebApplicationFactory) may still add configuration.
+            var outage = new Lazy<OutageRetry>(() => OutageRetry.From(builder.Configuration));
             var batchRetries = batches.ByEndpointName(formatter);
+            var batchEndpointsSeen = new HashSet<string>(StringComparer.Ordinal);
             // Runs after an endpoint's definition is applied, so a temporary endpoint is already non-durable and auto-delete here.
             bus.AddConfigureEndpointsCallback((name, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit and IRabbitMqReceiveEndpointConfiguration { Settings: var settings }
                     && QuorumQueues.ShouldBeQuorum(settings.Durable, settings.AutoDelete))
                     rabbit.SetQuorumQueue();
-                if (batchRetries.TryGetValue(name, out var retryEachMessage)) retryEachMessage(endpoint, outage);
-                else Retries.Apply(endpoint, outage);
+                if (batchRetries.TryGetValue(name, out var retryEachMessage))
+                {
+                    retryEachMessage(endpoint, outage.Value);
+                    lock (batchEndpointsSeen) batchEndpointsSeen.Add(name);
+                }
+                else Retries.Apply(endpoint, outage.Value);
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -73,6 +79,10 @@ public static class MessagingExtensions
                 rabbit.ConfigureSend(send => send.ConnectSendPipeSpecificationObserver(messageType));
                 rabbit.ConfigurePublish(publish => publish.ConnectPublishPipeSpecificationObserver(messageType));
                 rabbit.ConfigureEndpoints(context);
+                // A batch endpoint renamed by a definition would get the retry that wraps its batch (a poison message would
+                // park the whole batch again): fail at start instead.
+                if (batchRetries.Keys.FirstOrDefault(name => !batchEndpointsSeen.Contains(name)) is { } missing)
+                    throw new InvalidOperationException($"The batch endpoint {missing} was not configured under that name: its per-message retry would not apply.");
             });
         });
         // Start only once the bus is connected and every queue is declared and bound: otherwise an event published in

@@ -27,10 +27,11 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
 
     /// <summary>
     /// Notes each fact and raises what it completes. The facts of distinct articles are read together and saved in one
-    /// transaction (one commit-order lock, one commit). When that save loses to a concurrent writer, or an article comes
-    /// twice, the facts concerned are noted one at a time, each in a session of its own, deciding again on the state that
-    /// won; a fact that keeps losing throws, and the batch is retried (every fact already noted is then a no-op). A near
-    /// copy whose original is in the same batch is noted after it, so that its repeats are seen.
+    /// transaction (one commit-order lock, one commit). When that save loses to a concurrent writer, nothing of it was
+    /// stored: the batch is read and decided once more, and if it loses again its facts are noted one at a time, each in a
+    /// session of its own, deciding again on the state that won; a fact that keeps losing throws, and MassTransit retries
+    /// that message on its own (every fact already noted is then a no-op). An article twice in a batch is noted alone
+    /// after it. A near copy whose original is in the same batch is noted after the batch, so that its repeats are seen.
     /// </summary>
     public async Task NoteAsync(IReadOnlyList<Fact> facts, CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
         var copies = new List<Fact>();
         var articles = new HashSet<Guid>();
         foreach (var fact in facts) (fact.ArticleId != Guid.Empty && articles.Add(fact.ArticleId) ? together : alone).Add(fact);
-        if (together.Count > 0)
+        for (var round = 1; together.Count > 0; round++)
         {
             await using var session = store.LightweightSession();
             var reads = session.CreateBatchQuery();
@@ -56,21 +57,29 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
                     copies.Add(together[i]);
                 else if (await StageAsync(session, stream, together[i], snapshot, cancellationToken)) staged.Add(together[i]);
             }
-            if (staged.Count > 0)
+            if (staged.Count == 0) break;
+            try
             {
-                try
+                await session.SaveChangesInCommitOrderAsync(cancellationToken);
+                break;
+            }
+            catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
+            {
+                // Nothing of the batch was stored (facts and alerts are one transaction): decided again on what is committed.
+                if (round >= BatchRounds)
                 {
-                    await session.SaveChangesInCommitOrderAsync(cancellationToken);
-                }
-                catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
-                {
-                    // Nothing of the batch was stored (facts and alerts are one transaction): each fact is noted again alone.
                     alone.AddRange(staged);
+                    break;
                 }
+                together = staged;
             }
         }
+        // Originals before their copies: an original that lost its race twice is among the alone ones.
         foreach (var fact in alone.Concat(copies)) await NoteAloneAsync(fact, cancellationToken);
     }
+
+    // Tries of a batch as a whole before its facts are noted one by one (as in BatchAppends).
+    private const int BatchRounds = 2;
 
     // A fact in a session of its own, read again after each lost race; after WriteAttempts losses the exception goes to
     // MassTransit's retry. A collision is never swallowed: the fact and its alerts are one transaction.

@@ -29,8 +29,11 @@ public static class CommitOrder
     /// <summary>
     /// Saves <paramref name="session"/>'s pending changes; when they include events, under the store's commit-order
     /// lock in one transaction (see <see cref="CommitOrder"/>). Without events it is a plain save and takes no lock.
+    /// <paramref name="underLock"/>, when given, runs once the lock is held, in the transaction and before the save: a
+    /// read there sees every event write of the store committed so far and none can commit until this one has (a check
+    /// that throws leaves nothing stored; the caller decides again).
     /// </summary>
-    public static async Task SaveChangesInCommitOrderAsync(this IDocumentSession session, CancellationToken cancellationToken)
+    public static async Task SaveChangesInCommitOrderAsync(this IDocumentSession session, CancellationToken cancellationToken, Func<CancellationToken, Task>? underLock = null)
     {
         if (!HasEvents(session))
         {
@@ -47,6 +50,7 @@ public static class CommitOrder
         }
         var held = Stopwatch.GetTimestamp();
         LockWait.Record(Stopwatch.GetElapsedTime(asked, held).TotalMilliseconds);
+        if (underLock is not null) await underLock(cancellationToken);
         // The sequence numbers are taken inside this save, after the lock; the commit at its end releases the lock.
         Ordered.AddOrUpdate(session, LockClass);
         try

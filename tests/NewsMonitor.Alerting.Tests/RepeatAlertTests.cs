@@ -4,6 +4,8 @@ using System.Text.Json;
 using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
 using NewsMonitor.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace NewsMonitor.Alerting.Tests;
 
@@ -60,6 +62,47 @@ public sealed class RepeatAlertTests(AlertingFixture fixture) : IClassFixture<Al
         Assert.DoesNotContain(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == alerted && m.ArticleId == copy);
         Assert.Single(fixture.Probe.Received<AlertRaised>(), m => m.SubscriptionId == later && m.ArticleId == copy);
     }
+
+    [Fact]
+    public async Task A_copy_decided_while_its_original_commits_in_another_batch_is_not_alerted_again()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var tenant = "t-" + Guid.NewGuid().ToString("N")[..8];
+        var subscription = await SubscribeAsync(tenant, "الناتو");
+        var recorder = fixture.Service.Services.GetRequiredService<NewsMonitor.Alerting.Alerts.ArticleFactRecorder>();
+        var original = Guid.NewGuid();
+        var copy = Guid.NewGuid();
+        static NewsMonitor.Alerting.Alerts.ArticleFactRecorder.Fact Text(Guid id, string body, Guid? duplicateOf) => new(id, NewsMonitor.Alerting.Alerts.ArticleFactKinds.Text,
+            new NewsMonitor.Alerting.Alerts.ArticleTextNoted(id, "عنوان", body, null, "ar", DateTimeOffset.UtcNow, duplicateOf), null);
+
+        // The store's commit-order lock is held here, so both batches read and decide first (the copy finds no alert on
+        // the original yet) and then queue for the lock, the original's first: it commits its alert while the copy waits.
+        await using var holder = new NpgsqlConnection(TestInfrastructure.Postgres);
+        await holder.OpenAsync(token);
+        await using var hold = await holder.BeginTransactionAsync(token);
+        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", holder, hold))
+        {
+            take.Parameters.AddWithValue("class", CommitOrder.LockClass);
+            take.Parameters.AddWithValue("schema", fixture.Schema);
+            await take.ExecuteNonQueryAsync(token);
+        }
+        var first = recorder.NoteAsync([Text(original, "قال الأمين العام للناتو إن الحلف موحد", null)], token);
+        await LockWaitersAsync(1);
+        var second = recorder.NoteAsync([Text(copy, "قال الأمين العام للناتو في بروكسل إن الحلف موحد", original)], token);
+        await LockWaitersAsync(2);
+        await hold.CommitAsync(token);
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(1, await fixture.AlertsStoredAsync(subscription, original));
+        Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, copy));
+        Assert.Equal(1, await WithheldAsync(copy, subscription));
+    }
+
+    // Waits until this many sessions wait for the alerting store's commit-order lock.
+    private Task LockWaitersAsync(int count) => Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
+            $"select count(*) from pg_locks where locktype = 'advisory' and not granted and classid = {CommitOrder.LockClass} " +
+            $"and objid = ((hashtext('{fixture.Schema}')::bigint + 4294967296) % 4294967296)::text::oid") >= count,
+        $"{count} saves waiting for the commit-order lock", TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task A_copy_of_an_article_that_raised_no_alert_for_the_subscription_alerts_it()

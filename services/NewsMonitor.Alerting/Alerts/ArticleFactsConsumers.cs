@@ -48,6 +48,7 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
             await reads.Execute(cancellationToken);
             var snapshot = await index.CurrentAsync(session, cancellationToken);
             var staged = new List<Fact>();
+            var unrepeated = new List<Guid>();
             for (var i = 0; i < together.Count; i++)
             {
                 var stream = await streams[i];
@@ -55,15 +56,15 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
                 // repeats are read from the store.
                 if (((together[i].Noted as ArticleTextNoted)?.DuplicateOf ?? stream.Aggregate?.DuplicateOf) is { } original && articles.Contains(original))
                     copies.Add(together[i]);
-                else if (await StageAsync(session, stream, together[i], snapshot, cancellationToken)) staged.Add(together[i]);
+                else if (await StageAsync(session, stream, together[i], snapshot, unrepeated, cancellationToken)) staged.Add(together[i]);
             }
             if (staged.Count == 0) break;
             try
             {
-                await session.SaveChangesInCommitOrderAsync(cancellationToken);
+                await session.SaveChangesInCommitOrderAsync(cancellationToken, StillUnrepeated(session, unrepeated));
                 break;
             }
-            catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception))
+            catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception) || exception is RepeatsChangedException)
             {
                 // Nothing of the batch was stored (facts and alerts are one transaction): decided again on what is committed.
                 if (round >= BatchRounds)
@@ -89,24 +90,43 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
         {
             await using var session = store.LightweightSession();
             var stream = await session.Events.FetchForWriting<AlertingArticle>(fact.ArticleId, cancellationToken);
-            if (!await StageAsync(session, stream, fact, await index.CurrentAsync(session, cancellationToken), cancellationToken)) return;
+            var unrepeated = new List<Guid>();
+            if (!await StageAsync(session, stream, fact, await index.CurrentAsync(session, cancellationToken), unrepeated, cancellationToken)) return;
             try
             {
-                await session.SaveChangesInCommitOrderAsync(cancellationToken);
+                await session.SaveChangesInCommitOrderAsync(cancellationToken, StillUnrepeated(session, unrepeated));
                 return;
             }
-            catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception) && attempt < EventStoreSessions.WriteAttempts)
+            catch (Exception exception) when ((EventStoreSessions.IsWriteConflict(exception) || exception is RepeatsChangedException) && attempt < EventStoreSessions.WriteAttempts)
             {
             }
         }
     }
 
     /// <summary>
+    /// The check made under the commit-order lock before a save that raised alerts on near copies: none of
+    /// <paramref name="unrepeated"/> (the originals' alert ids whose absence let a copy's alert be raised) may have been
+    /// stored meanwhile. The originals' alerts are read before the lock, so another batch (or a later fact of the
+    /// original) could commit one in between; under the lock every alert committed so far is visible and none can commit
+    /// until this save has. Null when there is nothing to check.
+    /// </summary>
+    private static Func<CancellationToken, Task>? StillUnrepeated(IDocumentSession session, List<Guid> unrepeated) =>
+        unrepeated.Count == 0 ? null : async cancellationToken =>
+        {
+            if ((await session.LoadManyAsync<Alert>(cancellationToken, unrepeated)).Count > 0)
+                throw new RepeatsChangedException();
+        };
+
+    /// <summary>An original's alert was stored after a copy's repeats were read: nothing is saved and the copy is decided again.</summary>
+    private sealed class RepeatsChangedException() : Exception("An alert on the original of a near copy was stored meanwhile; the copy is decided again.");
+
+    /// <summary>
     /// Appends <paramref name="fact"/> to its article's stream in <paramref name="session"/>, with the alerts it completes
-    /// and, for the text, the evaluation; false when the stream has the fact already (a redelivery: nothing to do).
+    /// and, for the text, the evaluation; false when the stream has the fact already (a redelivery: nothing to do). For a
+    /// near copy, the originals' alert ids that must still be absent at save are added to <paramref name="unrepeated"/>.
     /// </summary>
     private async Task<bool> StageAsync(IDocumentSession session, JasperFx.Events.IEventStream<AlertingArticle> stream, Fact fact,
-        SubscriptionSnapshot snapshot, CancellationToken cancellationToken)
+        SubscriptionSnapshot snapshot, List<Guid> unrepeated, CancellationToken cancellationToken)
     {
         var articleId = fact.ArticleId;
         var before = stream.Aggregate ?? AlertingArticle.Empty(articleId);
@@ -139,6 +159,7 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
                 if (repeats.Contains(hit.Id) || raised.Contains(hit.Id)) continue;
                 var alertId = AlertId(hit.Id, articleId);
                 alertIds.Add(alertId);
+                if (after.DuplicateOf is { } copied) unrepeated.Add(AlertId(hit.Id, copied));
                 session.Events.StartStream<Alert>(alertId, Traced(session,
                     new AlertTriggered(alertId, hit.Id, snapshot.Subscriptions[hit.Id].Tenant, articleId, after.Title ?? "", hit.Matched, now), fact.TraceParent));
             }

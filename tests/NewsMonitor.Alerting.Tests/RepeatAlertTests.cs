@@ -5,7 +5,6 @@ using NewsMonitor.Contracts;
 using NewsMonitor.ServiceDefaults;
 using NewsMonitor.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace NewsMonitor.Alerting.Tests;
 
@@ -77,32 +76,18 @@ public sealed class RepeatAlertTests(AlertingFixture fixture) : IClassFixture<Al
 
         // The store's commit-order lock is held here, so both batches read and decide first (the copy finds no alert on
         // the original yet) and then queue for the lock, the original's first: it commits its alert while the copy waits.
-        await using var holder = new NpgsqlConnection(TestInfrastructure.Postgres);
-        await holder.OpenAsync(token);
-        await using var hold = await holder.BeginTransactionAsync(token);
-        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", holder, hold))
-        {
-            take.Parameters.AddWithValue("class", CommitOrder.LockClass);
-            take.Parameters.AddWithValue("schema", fixture.Schema);
-            await take.ExecuteNonQueryAsync(token);
-        }
+        await using var held = await HeldAdvisoryLock.TakeAsync(CommitOrder.LockClass, fixture.Schema, token);
         var first = recorder.NoteAsync([Text(original, "قال الأمين العام للناتو إن الحلف موحد", null)], token);
-        await LockWaitersAsync(1);
+        await held.WaitForWaitersAsync(1, "the original's save to wait for the commit-order lock");
         var second = recorder.NoteAsync([Text(copy, "قال الأمين العام للناتو في بروكسل إن الحلف موحد", original)], token);
-        await LockWaitersAsync(2);
-        await hold.CommitAsync(token);
+        await held.WaitForWaitersAsync(2, "the copy's save to wait behind it");
+        await held.ReleaseAsync(token);
         await Task.WhenAll(first, second);
 
         Assert.Equal(1, await fixture.AlertsStoredAsync(subscription, original));
         Assert.Equal(0, await fixture.AlertsStoredAsync(subscription, copy));
         Assert.Equal(1, await WithheldAsync(copy, subscription));
     }
-
-    // Waits until this many sessions wait for the alerting store's commit-order lock.
-    private Task LockWaitersAsync(int count) => Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
-            $"select count(*) from pg_locks where locktype = 'advisory' and not granted and classid = {CommitOrder.LockClass} " +
-            $"and objid = ((hashtext('{fixture.Schema}')::bigint + 4294967296) % 4294967296)::text::oid") >= count,
-        $"{count} saves waiting for the commit-order lock", TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task A_copy_of_an_article_that_raised_no_alert_for_the_subscription_alerts_it()

@@ -215,15 +215,7 @@ public sealed class EventFeedTests(EventFeedFixture fixture) : IClassFixture<Eve
         var store = fixture.Service.Services.GetRequiredService<Marten.IDocumentStore>();
         var id = Guid.NewGuid();
         // An open write, as a slow transaction of another consumer would hold it.
-        await using var holder = new NpgsqlConnection(TestInfrastructure.Postgres);
-        await holder.OpenAsync(Token);
-        await using var open = await holder.BeginTransactionAsync(Token);
-        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", holder, open))
-        {
-            take.Parameters.AddWithValue("class", FeedLog.LockClass);
-            take.Parameters.AddWithValue("schema", fixture.Schema);
-            await take.ExecuteNonQueryAsync(Token);
-        }
+        await using var held = await HeldAdvisoryLock.TakeAsync(FeedLog.LockClass, fixture.Schema, Token);
         var highest = await EventStoreProbe.HighestSequenceAsync(fixture.Schema);
 
         var write = Task.Run(async () =>
@@ -231,13 +223,11 @@ public sealed class EventFeedTests(EventFeedFixture fixture) : IClassFixture<Eve
             await using var session = store.LightweightSession();
             await FeedLog.AppendAsync(session, [(id, ReceivedOf(Guid.NewGuid()))], Token);
         }, Token);
-        await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
-            $"select count(*) from pg_locks where locktype = 'advisory' and classid = {FeedLog.LockClass} and objsubid = 2 and not granted") > 0,
-            "the write to wait for the log's lock");
+        await held.WaitForWaitersAsync(1, "the write to wait for the log's lock");
 
         Assert.False(write.IsCompleted);
         Assert.Equal(highest, await EventStoreProbe.HighestSequenceAsync(fixture.Schema));
-        await open.CommitAsync(Token);
+        await held.ReleaseAsync(Token);
         await write;
         Assert.Single(await WaitForIdsAsync([id]));
     }

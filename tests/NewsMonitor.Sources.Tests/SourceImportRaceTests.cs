@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NewsMonitor.ServiceDefaults;
 using NewsMonitor.Sources.Sources;
 using NewsMonitor.Testing;
-using Npgsql;
 
 namespace NewsMonitor.Sources.Tests;
 
@@ -32,23 +31,13 @@ public sealed class SourceImportRaceTests(SourcesApiFixture fixture) : IClassFix
         var (shared, onlyFirst, onlySecond) = ($"https://{host}/shared.xml", $"https://{host}/first.xml", $"https://{host}/second.xml");
 
         // An open write of another request, holding the lock every save with events takes (CommitOrder).
-        await using var holder = new NpgsqlConnection(TestInfrastructure.Postgres);
-        await holder.OpenAsync(Token);
-        var open = await holder.BeginTransactionAsync(Token);
-        await using (var take = new NpgsqlCommand("select pg_advisory_xact_lock(@class, hashtext(@schema))", holder, open))
-        {
-            take.Parameters.AddWithValue("class", CommitOrder.LockClass);
-            take.Parameters.AddWithValue("schema", fixture.Schema);
-            await take.ExecuteNonQueryAsync(Token);
-        }
+        await using var held = await HeldAdvisoryLock.TakeAsync(CommitOrder.LockClass, fixture.Schema, Token);
 
         var first = fixture.Client.PostAsync("/api/v1/sources/opml", new StringContent(Opml(shared, onlyFirst), Encoding.UTF8, "text/x-opml"), Token);
         var second = fixture.Client.PostAsync("/api/v1/sources/opml", new StringContent(Opml(shared, onlySecond), Encoding.UTF8, "text/x-opml"), Token);
         // Both have read the shared feed as missing and wait to store it.
-        await Eventually.TrueAsync(async () => await TestInfrastructure.ScalarAsync<long>(
-            $"select count(*) from pg_locks where locktype = 'advisory' and classid::bigint = {CommitOrder.LockClass} and objsubid = 2 and not granted " +
-            $"and objid::bigint = (hashtext('{fixture.Schema}')::bigint & 4294967295)") >= 2, "both imports to wait for the commit-order lock");
-        await open.CommitAsync(Token);
+        await held.WaitForWaitersAsync(2, "both imports to wait for the commit-order lock");
+        await held.ReleaseAsync(Token);
 
         var answers = new List<JsonElement>();
         foreach (var response in await Task.WhenAll(first, second))

@@ -74,7 +74,7 @@ public static class BatchAppends
                 }
                 var events = decision.Decide(stream.Aggregate);
                 if (events.Count == 0) continue;
-                foreach (var data in events) stream.AppendOne(WithTrace(session, data, decision.TraceParent));
+                foreach (var data in events) stream.AppendOne(session.WithTraceContext(data, decision.TraceParent));
                 appended.Add(batched[n]);
             }
             if (appended.Count == 0) break;
@@ -117,12 +117,4 @@ public static class BatchAppends
             },
             () => throw new InvalidOperationException($"Stream {decision.StreamId} kept changing while it was written; the message is retried."),
             decision.TraceParent, cancellationToken);
-
-    private static object WithTrace(IDocumentSession session, object data, string? traceParent)
-    {
-        if (traceParent is null) return data;
-        var wrapped = session.Events.BuildEvent(data);
-        wrapped.SetHeader(Telemetry.TraceParentHeader, traceParent);
-        return wrapped;
-    }
 }

@@ -14,6 +14,19 @@ public static class EventStoreSessions
     }
 
     /// <summary>
+    /// <paramref name="data"/> to append with <paramref name="traceParent"/> on it, for a session whose events belong to
+    /// different traces (a batch of messages: <see cref="KeepTraceContext"/> would give them all the batch's); as it is
+    /// when there is no trace.
+    /// </summary>
+    public static object WithTraceContext(this IDocumentSession session, object data, string? traceParent)
+    {
+        if (traceParent is null) return data;
+        var wrapped = session.Events.BuildEvent(data);
+        wrapped.SetHeader(Telemetry.TraceParentHeader, traceParent);
+        return wrapped;
+    }
+
+    /// <summary>
     /// The write every consumer makes: reads a stream's aggregate under optimistic concurrency, lets
     /// <paramref name="decide"/> choose the event to append (null: nothing to do, e.g. a redelivery), and saves with the
     /// trace context. A concurrent writer makes the save fail (version conflict or stream-id collision), so the message

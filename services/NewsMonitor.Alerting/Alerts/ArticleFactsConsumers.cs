@@ -138,7 +138,7 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
             ArticleTopicsNoted topics => before.Apply(topics),
             _ => throw new ArgumentException("Not an article fact.", nameof(fact)),
         };
-        stream.AppendOne(Traced(session, fact.Noted, fact.TraceParent));
+        stream.AppendOne(session.WithTraceContext(fact.Noted, fact.TraceParent));
 
         var now = clock.GetUtcNow();
         var alertIds = new List<Guid>();
@@ -160,23 +160,13 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
                 var alertId = AlertId(hit.Id, articleId);
                 alertIds.Add(alertId);
                 if (after.DuplicateOf is { } copied) unrepeated.Add(AlertId(hit.Id, copied));
-                session.Events.StartStream<Alert>(alertId, Traced(session,
-                    new AlertTriggered(alertId, hit.Id, snapshot.Subscriptions[hit.Id].Tenant, articleId, after.Title ?? "", hit.Matched, now), fact.TraceParent));
+                session.Events.StartStream<Alert>(alertId, session.WithTraceContext(new AlertTriggered(alertId, hit.Id, snapshot.Subscriptions[hit.Id].Tenant, articleId, after.Title ?? "", hit.Matched, now), fact.TraceParent));
             }
-            if (repeats.Count > 0) stream.AppendOne(Traced(session, new AlertsWithheldAsRepeats(articleId, after.DuplicateOf!.Value, [.. repeats.Order()], now), fact.TraceParent));
+            if (repeats.Count > 0) stream.AppendOne(session.WithTraceContext(new AlertsWithheldAsRepeats(articleId, after.DuplicateOf!.Value, [.. repeats.Order()], now), fact.TraceParent));
         }
         // Once the text is there, the rules that need only the text have been decided: the article is evaluated.
-        if (fact.Kind == ArticleFactKinds.Text) stream.AppendOne(Traced(session, new ArticleEvaluated(articleId, alertIds, now), fact.TraceParent));
+        if (fact.Kind == ArticleFactKinds.Text) stream.AppendOne(session.WithTraceContext(new ArticleEvaluated(articleId, alertIds, now), fact.TraceParent));
         return true;
-    }
-
-    // The event with its message's trace, so the relay continues that message's trace (a batch has no single one).
-    private static object Traced(IDocumentSession session, object data, string? traceParent)
-    {
-        if (traceParent is null) return data;
-        var wrapped = session.Events.BuildEvent(data);
-        wrapped.SetHeader(Telemetry.TraceParentHeader, traceParent);
-        return wrapped;
     }
 
     // The subscriptions among these whose alert on the article is stored (alert ids are derived from the pair).

@@ -29,7 +29,7 @@ public sealed class ExtractEntitiesConsumer(IDocumentStore store, EntityDirector
         var ids = context.Message.Select(delivery => delivery.Message.ArticleId).Where(id => id != Guid.Empty).Distinct().ToArray();
         HashSet<Guid> extracted;
         EntityRecognizer recognizer;
-        // Its own query session: the batch's writes read the streams fresh, not documents this read cached.
+        // One query session for the batch's reads (which articles are done, the recogniser); the writes use BatchAppends' own sessions.
         await using (var query = store.QuerySession())
         {
             extracted = (await query.LoadManyAsync<ArticleEntities>(cancellationToken, ids)).Where(article => article.Extracted).Select(article => article.Id).ToHashSet();

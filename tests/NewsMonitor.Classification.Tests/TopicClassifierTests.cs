@@ -19,7 +19,7 @@ public class TopicClassifierTests
         Assert.Contains(verdict.Assigned[0].Label, new[] { "politics", "international", "defense" });
         Assert.Contains(verdict.Scores.Take(3), score => score.Label is "politics" or "international" or "defense");
         Assert.All(verdict.Assigned, topic => Assert.InRange(topic.Score, TopicClassifier.Threshold, 1));
-        Assert.Equal("linear-3+lexicon-3", verdict.ModelVersion);
+        Assert.Equal("linear-4+lexicon-4", verdict.ModelVersion);
     }
 
     [Theory]
@@ -63,8 +63,6 @@ public class TopicClassifierTests
     // biases of a class-balanced model sit above the threshold for the frequent labels.
     [Theory]
     [InlineData("12345 67890")]
-    [InlineData("zzz qqq")]
-    [InlineData("qwerty asdf")]
     [InlineData("hello world")]
     [InlineData("... !!! ؟؟؟")]
     public void A_text_whose_words_argue_for_no_label_is_unknown(string body)
@@ -72,6 +70,18 @@ public class TopicClassifierTests
         var verdict = Classifier.Classify("", body);
         Assert.Equal("unknown", Assert.Single(verdict.Assigned).Label);
         Assert.All(verdict.Scores.Where(score => TopicModels.Shipped.Labels.Contains(score.Label)), score => Assert.True(score.Score < TopicClassifier.Threshold, score.ToString()));
+    }
+
+    // Since linear-4, Latin letter sequences raise `other` a little: ASND's `others` (replies to readers, promotions) is where
+    // Latin handles and names occur. A catch-all at most, never a subject.
+    [Theory]
+    [InlineData("zzz qqq")]
+    [InlineData("qwerty asdf")]
+    [InlineData("lorem ipsum dolor sit amet")]
+    public void Latin_gibberish_gets_no_subject_topic(string body)
+    {
+        var verdict = Classifier.Classify("", body);
+        Assert.Contains(Assert.Single(verdict.Assigned).Label, new[] { "unknown", "other" });
     }
 
     [Fact]
@@ -83,11 +93,14 @@ public class TopicClassifierTests
     [Fact]
     public void A_label_only_the_prior_puts_above_the_threshold_is_capped_below_it_and_the_stored_scores_give_the_same_verdict()
     {
-        var model = TopicModels.Shipped;
-        var (probabilities, raised) = model.Assess(TopicFeatures.Of("zzz qqq"));
-        // The shipped model's prior alone reaches 0.5 for some label: the case the cap is for.
-        Assert.Contains(Enumerable.Range(0, model.Labels.Count), label => probabilities[label] >= TopicClassifier.Threshold && !raised[label]);
-        var verdict = Classifier.Classify("", "zzz qqq");
+        // linear-4's priors all sit below 0.5 (other is highest, 0.485); a model whose biases are raised has priors above it,
+        // the case the cap is for (linear-2 and linear-3 were such models).
+        var model = TopicModels.Shipped.WithBiasOffsets(TopicModels.Shipped.Labels.Select(label => label is "other" or "health" or "politics" ? 3f : 0f).ToArray());
+        var classifier = new TopicClassifier(model, TopicLexicon.BuiltIn);
+        var (probabilities, raised) = model.Assess(TopicFeatures.Of("12345 67890"));
+        Assert.Equal(3, Enumerable.Range(0, model.Labels.Count).Count(label => probabilities[label] >= TopicClassifier.Threshold && !raised[label]));
+        var verdict = classifier.Classify("", "12345 67890");
+        Assert.Equal("unknown", Assert.Single(verdict.Assigned).Label);
         for (var label = 0; label < model.Labels.Count; label++)
         {
             var score = verdict.Scores.Single(s => s.Label == model.Labels[label]).Score;
@@ -96,13 +109,13 @@ public class TopicClassifierTests
         // Stored, then decided again from the stored scores (as a replay or an operator topic does): nothing changes.
         var at = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
         var nato = SampleArticles.Get("nato-washington-summit-2024");
-        foreach (var (title, body) in new[] { ("", "zzz qqq"), (nato.Title, nato.Body), ("", "كرة") })
+        foreach (var (title, body) in new[] { ("", "12345 67890"), ("", "zzz qqq"), (nato.Title, nato.Body), ("", "كرة") })
         {
             var article = ArticleTopics.Create(new ArticleTextNoted(Guid.NewGuid(), title, body, null, "ar", at, at));
-            var assigned = TopicAssignment.Decide(article, Classifier, OperatorTopicRules.None, at)!;
+            var assigned = TopicAssignment.Decide(article, classifier, OperatorTopicRules.None, at)!;
             var stored = article.Apply(assigned);
-            Assert.Equal(Classifier.Classify(title, body).Assigned.Select(topic => topic.Label), stored.Labels);
-            Assert.Null(TopicAssignment.Decide(stored, Classifier, OperatorTopicRules.None, at.AddHours(1)));
+            Assert.Equal(classifier.Classify(title, body).Assigned.Select(topic => topic.Label), stored.Labels);
+            Assert.Null(TopicAssignment.Decide(stored, classifier, OperatorTopicRules.None, at.AddHours(1)));
         }
     }
 

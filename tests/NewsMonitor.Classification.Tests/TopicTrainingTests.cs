@@ -58,6 +58,29 @@ public class TopicTrainingTests
     }
 
     [Fact]
+    public void The_balance_power_runs_from_unweighted_at_zero_to_fully_balanced_at_one()
+    {
+        // Two economy texts more than sports ones: the labels' positives and negatives are no longer equal in number.
+        List<(FeatureVector X, string[] Labels)> skewed =
+        [
+            .. Examples,
+            (TopicFeatures.Of("الشركات تعلن أرباحها الفصلية في السوق المالية"), ["economy"]),
+            (TopicFeatures.Of("الحكومة تخفض الضرائب لدعم النمو الاقتصادي"), ["economy"]),
+        ];
+        var x = TopicFeatures.Of("أسعار النفط في المباراة");
+        float[] Margins(TopicTraining training) => LinearTopicModel.Train("test", Labels, skewed, training).Margins(x);
+        var balanced = Margins(new TopicTraining(5, Loss: TopicLoss.Hinge));
+        var unweighted = Margins(new TopicTraining(5, Loss: TopicLoss.Hinge, Balanced: false));
+
+        Assert.Equal(balanced, Margins(new TopicTraining(5, Loss: TopicLoss.Hinge, BalancePower: 1)));
+        Assert.Equal(unweighted, Margins(new TopicTraining(5, Loss: TopicLoss.Hinge, BalancePower: 0)));
+        Assert.NotEqual(balanced, unweighted);
+        var half = Margins(new TopicTraining(5, Loss: TopicLoss.Hinge, BalancePower: 0.5f));
+        Assert.NotEqual(balanced, half);
+        Assert.NotEqual(unweighted, half);
+    }
+
+    [Fact]
     public void Training_is_deterministic_for_a_seed()
     {
         var a = LinearTopicModel.Train("test", Labels, Examples, new TopicTraining(3, Loss: TopicLoss.Hinge));

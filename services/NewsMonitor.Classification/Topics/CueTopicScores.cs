@@ -11,8 +11,8 @@ namespace NewsMonitor.Classification.Topics;
 /// </summary>
 public sealed class CueTopicScores
 {
-    /// <summary>Version recorded in events beside the model's (lexicon-1 was flat scores; lexicon-2 fitted on linear-2's inputs, lexicon-3 on linear-3's).</summary>
-    public const string Version = "lexicon-3";
+    /// <summary>Version recorded in events beside the model's (lexicon-1 was flat scores; lexicon-2 fitted on linear-2's inputs, lexicon-3 on linear-3's, lexicon-4 on linear-4's).</summary>
+    public const string Version = "lexicon-4";
 
     /// <summary>The lexicon labels whose cue counts are the first inputs, in coefficient order.</summary>
     public static readonly IReadOnlyList<string> CueInputs = ["defense", "international", "conflict", "politics"];

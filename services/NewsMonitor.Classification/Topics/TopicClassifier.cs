@@ -45,18 +45,19 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
         {
             // The title counts twice, as it does for a reader skimming.
             var (probabilities, raised) = model.Assess(TopicFeatures.Of(title + "\n" + title + "\n" + body));
-            for (var i = 0; i < model.Labels.Count; i++) scores[model.Labels[i]] = Math.Round(probabilities[i], 4);
-            // The cue scores were fitted on the model's probabilities as they are.
-            var weights = lexicon.CueWeights(title, body);
-            foreach (var (label, score) in _cues.Scores(weights, scores))
-            {
-                if (!scores.ContainsKey(label)) scores[label] = score;
-            }
             // A label the text does not raise is not the text's topic, however likely its prior: kept below the threshold,
             // so the stored scores give the same verdict when read back (FromScores).
             for (var i = 0; i < model.Labels.Count; i++)
             {
-                if (!raised[i]) scores[model.Labels[i]] = Math.Min(scores[model.Labels[i]], BelowThreshold);
+                var probability = Math.Round(probabilities[i], 4);
+                scores[model.Labels[i]] = raised[i] ? probability : Math.Min(probability, BelowThreshold);
+            }
+            // The cue scores read the capped scores, so a prior alone cannot lift defense or international through them
+            // either. They were fitted on the uncapped ones: the same numbers for a model whose priors are below 0.5 (linear-4).
+            var weights = lexicon.CueWeights(title, body);
+            foreach (var (label, score) in _cues.Scores(weights, scores))
+            {
+                if (!scores.ContainsKey(label)) scores[label] = score;
             }
         }
         return FromScores(scores.Select(pair => new TopicScore(pair.Key, pair.Value)).ToList());

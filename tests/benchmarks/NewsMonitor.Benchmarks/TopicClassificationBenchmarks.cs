@@ -53,7 +53,7 @@ public class TopicClassificationBenchmarks
         return labels;
     }
 
-    [Benchmark(Description = "Product classifier (linear-3 + lexicon-3)")]
+    [Benchmark(Description = "Product classifier (linear-4 + lexicon-4)")]
     public int Classifier()
     {
         var labels = 0;

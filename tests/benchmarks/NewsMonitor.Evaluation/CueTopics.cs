@@ -14,7 +14,7 @@ internal static class CueTopics
     private const double L2 = 1.0;
 
     // The recipe of the model whose scores are inputs: the shipped one (lexicon-2 was fitted on an older recipe,
-    // "loss=hinge,epochs=5,offsets=1"; lexicon-3 on Topics.ShippedSpec).
+    // "loss=hinge,epochs=5,offsets=1"; lexicon-3 and lexicon-4 on Topics.ShippedSpec of their day).
     private const string InputSpec = Topics.ShippedSpec;
 
     public static int Fit(string sampleDirectory, string dataDirectory, string output)
@@ -45,7 +45,7 @@ internal static class CueTopics
             var flat = heldOut.Select(row => row.Weights.GetValueOrDefault(label) / (row.Weights.GetValueOrDefault(label) + 3.0)).ToList();
             var gold = heldOut.Select(row => row.Gold[label]).ToList();
             Report("  lexicon-1 (flat cue score)", flat, gold);
-            Report("  lexicon-3 (fitted)        ", calibrated, gold);
+            Report($"  {CueTopicScores.Version} (fitted)        ", calibrated, gold);
         }
         var written = CueTopicScores.Format(coefficients);
         File.WriteAllText(output, written);

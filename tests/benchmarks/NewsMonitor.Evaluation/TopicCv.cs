@@ -69,8 +69,8 @@ internal static class TopicCv
         }
     }
 
-    /// <summary>The variant the others are compared with fold by fold: the shipped recipe (<c>Topics.ShippedSpec</c>, hinge with TF-IDF at 4 epochs).</summary>
-    public const string DefaultReference = "loss=hinge,idf=1 e4";
+    /// <summary>The variant the others are compared with fold by fold: the shipped recipe (<c>Topics.ShippedSpec</c>: hinge with TF-IDF, rate 0.05, balance power 0.5, 5 epochs).</summary>
+    public const string DefaultReference = "loss=hinge,idf=1,lr=0.05,power=0.5 e5";
 
     /// <summary>
     /// Runs every candidate of <paramref name="specs"/> over <paramref name="folds"/> folds dealt by <paramref name="seed"/>
@@ -216,7 +216,7 @@ internal static class TopicCv
 
     /// <summary>
     /// Candidates separated by ';'. <c>majority</c>, <c>bayes</c>, or a linear model as comma-separated settings:
-    /// <c>loss=logistic|hinge|sqhinge, balanced=1|0, lr=0.2, l2=1e-5, epochs=N, nb=alpha (NBSVM), features=both|words|chars|separate|stems (both + light-stemmed words),
+    /// <c>loss=logistic|hinge|sqhinge, balanced=1|0, power=1 (how far balancing goes: each side's weight to this power), lr=0.2, l2=1e-5, epochs=N, nb=alpha (NBSVM), features=both|words|chars|separate|stems (both + light-stemmed words),
     /// offsets=1 (per-label thresholds), idf=1 (TF-IDF: idf from the training part, kept in the model), name=...</c>. Without <c>offsets</c> every epoch 1..N is a variant.
     /// </summary>
     public static List<(string Name, Candidate Candidate)> ParseCandidates(string specs) =>
@@ -292,7 +292,7 @@ internal sealed record LinearSpec(string Name, TopicTraining Training, string Pa
             var other => throw new ArgumentException($"unknown loss {other}"),
         };
         var training = new TopicTraining((int)Number("epochs", "12"), Number("lr", "0.2"), Number("l2", "1e-5"), loss, Get("balanced", "1") == "1", Number("nb", "0"),
-            InverseDocumentFrequency: Get("idf", "0") == "1");
+            InverseDocumentFrequency: Get("idf", "0") == "1", BalancePower: Number("power", "1"));
         var name = settings.TryGetValue("name", out var given) ? given : string.Join(",", settings.Where(p => p.Key is not "epochs" || Get("offsets", "0") == "1").Select(p => p.Key + "=" + p.Value));
         return new LinearSpec(name, training, Get("features", "both"), Get("offsets", "0") == "1");
     }

@@ -100,8 +100,9 @@ public sealed class LinearTopicModel
         var targets = examples.Select(example => example.Labels.Where(index.ContainsKey).Select(label => index[label]).ToHashSet()).ToArray();
         // Class-balanced loss: positives and negatives of each label weigh half the total each.
         var positives = Enumerable.Range(0, count).Select(label => targets.Count(target => target.Contains(label))).ToArray();
-        var positiveWeight = positives.Select(p => p == 0 ? 0f : training.Balanced ? examples.Count / (2f * p) : 1f).ToArray();
-        var negativeWeight = positives.Select(p => p == examples.Count ? 0f : training.Balanced ? examples.Count / (2f * (examples.Count - p)) : 1f).ToArray();
+        var positiveWeight = positives.Select(p => p == 0 ? 0f : training.Balanced ? Balance(examples.Count / (2f * p)) : 1f).ToArray();
+        var negativeWeight = positives.Select(p => p == examples.Count ? 0f : training.Balanced ? Balance(examples.Count / (2f * (examples.Count - p))) : 1f).ToArray();
+        float Balance(float weight) => training.BalancePower == 1 ? weight : MathF.Pow(weight, training.BalancePower);
         // TF-IDF: document frequencies of these examples only, so a held-out fold never informs its own weighting.
         var idf = training.InverseDocumentFrequency ? DocumentFrequencies.Of(examples.Select(example => example.X)) : null;
         if (idf is not null) examples = examples.Select(example => (idf.Weigh(example.X), example.Labels)).ToList();
@@ -324,8 +325,9 @@ public enum TopicLoss
 /// <param name="NaiveBayesAlpha">Smoothing of the NBSVM log-count ratios; 0 leaves the features unscaled.</param>
 /// <param name="Seed">Seed of the example order.</param>
 /// <param name="InverseDocumentFrequency">Whether features are reweighed by smoothed idf from the training examples (TF-IDF), the table kept in the model.</param>
+/// <param name="BalancePower">How far <paramref name="Balanced"/> goes: each side's balancing weight is raised to this power (1: fully balanced, 0: unweighted).</param>
 public sealed record TopicTraining(int Epochs, float LearningRate = 0.2f, float L2 = 1e-5f, TopicLoss Loss = TopicLoss.Logistic,
-    bool Balanced = true, float NaiveBayesAlpha = 0, int Seed = 20261124, bool InverseDocumentFrequency = false);
+    bool Balanced = true, float NaiveBayesAlpha = 0, int Seed = 20261124, bool InverseDocumentFrequency = false, float BalancePower = 1);
 
 /// <summary>
 /// Document frequency of every feature bucket over a model's training texts, and the smoothed idf it gives

@@ -18,6 +18,19 @@ public sealed class HarnessPartsTests
         Assert.Contains("steady", other, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0.42", 2, "otherwise idle")]
+    [InlineData("0.99", 2, "otherwise idle")]
+    [InlineData("1.00", 2, "other work was running")]
+    [InlineData("5.56", 2, "other work was running")]
+    [InlineData("?", 2, "unknown")]
+    public void The_run_says_what_the_load_at_its_start_shows_and_no_more(string load, int cores, string expected)
+    {
+        var sentence = RunConditions.AtStart(load, cores);
+        Assert.Contains(expected, sentence, StringComparison.Ordinal);
+        Assert.DoesNotContain("other sessions", sentence, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_missing_heading_is_added_at_the_end_and_a_broken_section_refused()
     {

@@ -239,7 +239,7 @@ if (options.WriteDocs)
     var section = new StringBuilder();
     section.AppendLine(CultureInfo.InvariantCulture, $"### Run `{options.Label}`: {options.Articles:N0} articles, {(options.Rate is { } pr ? $"{pr:0.#} articles/s" : $"as fast as taken (NDJSON batches of {options.Batch})")}, {options.Subscriptions:N0} subscriptions");
     section.AppendLine();
-    section.AppendLine(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {loadAtStart} when the run started (the machine is shared with other sessions' builds and tests: absolute figures move, the same-run ratios are what to read). Articles: mean body {meanKb:F1} KB. Command:");
+    section.AppendLine(CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {RunConditions.AtStart(loadAtStart, Environment.ProcessorCount)}. Articles: mean body {meanKb:F1} KB. Command:");
     section.AppendLine();
     section.AppendLine("```bash");
     section.AppendLine("dotnet run -c Release --project tests/benchmarks/NewsMonitor.Load -- " + string.Join(' ', args));

@@ -44,4 +44,13 @@ public class FeatureRowsTests
         Assert.Equal(-1, map.RowOf(uint.MaxValue - 1));
         Assert.Equal(rows.OrderBy(pair => pair.Key), map.Pairs.OrderBy(pair => pair.Key));
     }
+
+    [Fact]
+    public void A_feature_given_twice_or_a_wrong_count_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new FeatureRows(2, [(7u, 0), (7u, 1)]));
+        Assert.Throws<ArgumentException>(() => new FeatureRows(1, [(7u, 0), (8u, 1)]));
+        Assert.Throws<ArgumentException>(() => new FeatureRows(3, [(7u, 0), (8u, 1)]));
+        Assert.Equal(1, new FeatureRows(2, [(7u, 0), (8u, 1)]).RowOf(8u));
+    }
 }

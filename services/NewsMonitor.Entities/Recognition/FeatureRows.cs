@@ -14,24 +14,39 @@ internal sealed class FeatureRows
 
     /// <summary>The map of <paramref name="rows"/> (feature hash → row).</summary>
     public FeatureRows(IReadOnlyDictionary<uint, int> rows)
+        : this(rows.Count, rows.Select(pair => (pair.Key, pair.Value)))
+    {
+    }
+
+    /// <summary>
+    /// The map of <paramref name="count"/> (feature hash, row) pairs, filled straight from them (no dictionary in
+    /// between); a feature given twice, or a count that does not match, is refused.
+    /// </summary>
+    public FeatureRows(int count, IEnumerable<(uint Feature, int Row)> rows)
     {
         // At most half full, in an array of at most 2^30 slots (a model is a few hundred thousand rows).
-        if (rows.Count > 1 << 29) throw new ArgumentException($"{rows.Count} feature rows: at most 2^29 fit.", nameof(rows));
+        if (count > 1 << 29) throw new ArgumentException($"{count} feature rows: at most 2^29 fit.", nameof(count));
         var bits = 4;
-        while ((1 << bits) < rows.Count * 2) bits++;
+        while ((1 << bits) < count * 2) bits++;
         _slots = new ulong[1 << bits];
         _shift = 32 - bits;
+        var mask = _slots.Length - 1;
+        var added = 0;
         foreach (var (feature, row) in rows)
         {
-            var mask = _slots.Length - 1;
+            if (++added > count) throw new ArgumentException($"more than the {count} feature rows announced", nameof(rows));
             for (var i = Home(feature); ; i = (i + 1) & mask)
             {
-                if (_slots[i] != 0) continue;
-                _slots[i] = ((ulong)feature << 32) | (uint)(row + 1);
-                break;
+                if (_slots[i] == 0)
+                {
+                    _slots[i] = ((ulong)feature << 32) | (uint)(row + 1);
+                    break;
+                }
+                if ((uint)(_slots[i] >> 32) == feature) throw new ArgumentException($"feature {feature:x8} given twice", nameof(rows));
             }
         }
-        Count = rows.Count;
+        if (added != count) throw new ArgumentException($"{added} feature rows given, {count} announced", nameof(rows));
+        Count = count;
     }
 
     /// <summary>Features held.</summary>

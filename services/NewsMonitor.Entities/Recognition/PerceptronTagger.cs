@@ -23,12 +23,12 @@ public sealed class PerceptronTagger
     private readonly NerFeatureSet _set;
     private readonly IReadOnlyDictionary<string, string>? _triggers;
 
-    private PerceptronTagger(Dictionary<uint, int> rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
+    private PerceptronTagger(FeatureRows rows, float[] weights, float[] transitions, NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
     {
         _clusters = clusters;
         _set = set;
         _triggers = triggers;
-        _rows = new FeatureRows(rows);
+        _rows = rows;
         _weights = weights;
         _transitions = transitions;
         _gazetteer = gazetteer;
@@ -282,12 +282,21 @@ public sealed class PerceptronTagger
         var transitions = new float[(TagCount + 1) * TagCount];
         for (var i = 0; i < transitions.Length; i++) transitions[i] = reader.ReadSingle();
         var count = reader.ReadInt32();
-        var rows = new Dictionary<uint, int>(count);
+        var features = new uint[count];
         var weights = new float[count * TagCount];
         for (var row = 0; row < count; row++)
         {
-            rows[reader.ReadUInt32()] = row;
+            features[row] = reader.ReadUInt32();
             for (var t = 0; t < TagCount; t++) weights[row * TagCount + t] = (float)reader.ReadHalf();
+        }
+        FeatureRows rows;
+        try
+        {
+            rows = new FeatureRows(count, features.Select((feature, row) => (feature, row)));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException("Not a valid NewsMonitor NER model: " + e.Message, e);
         }
         return new PerceptronTagger(rows, weights, transitions, gazetteer, clusters, set, triggers);
     }
@@ -335,11 +344,7 @@ public sealed class PerceptronTagger
 
         public PerceptronTagger Averaged(NameGazetteer gazetteer, WordClusters? clusters, NerFeatureSet set, IReadOnlyDictionary<string, string>? triggers)
         {
-            var rows = new Dictionary<uint, int>(_rowCount);
-            for (var id = 0; id < _rowOf.Length; id++)
-            {
-                if (_rowOf[id] >= 0) rows[hashes[id]] = _rowOf[id];
-            }
+            var rows = new FeatureRows(_rowCount, Enumerable.Range(0, _rowOf.Length).Where(id => _rowOf[id] >= 0).Select(id => (hashes[id], _rowOf[id])));
             var weights = new float[_rowCount * TagCount];
             for (var i = 0; i < weights.Length; i++) weights[i] = (float)((_sums[i] + (Step - _stamps[i]) * (double)Weights[i]) / Step);
             var transitions = new float[Transitions.Length];

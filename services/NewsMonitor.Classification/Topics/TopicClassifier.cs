@@ -17,7 +17,10 @@ public sealed record TopicVerdict(IReadOnlyList<TopicScore> Assigned, IReadOnlyL
 /// (<see cref="CueTopicScores"/>). Labels at or above 0.5 are assigned; an article with none is <c>unknown</c>,
 /// with 1 − the best score as its confidence. A trained label is only assigned when the text's own features raise its
 /// margin: one that only the model's prior (its bias) puts at 0.5 or more is scored <see cref="BelowThreshold"/>, so a
-/// text with no word the model knows (digits, gibberish) is <c>unknown</c>. Pure.
+/// text with no word the model knows (digits, gibberish) is <c>unknown</c>. The model learnt from Arabic texts only, so
+/// a text whose letters are mostly not Arabic (<see cref="IsMostlyArabic"/>) raises no trained label either: an
+/// English or French article is <c>unknown</c> to it rather than the catch-all <c>other</c> its Latin letters would
+/// suggest (ASND's replies to readers carry Latin handles). Pure.
 /// </summary>
 public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon, CueTopicScores? cues = null)
 {
@@ -45,6 +48,7 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
         {
             // The title counts twice, as it does for a reader skimming.
             var (probabilities, raised) = model.Assess(TopicFeatures.Of(title + "\n" + title + "\n" + body));
+            if (!IsMostlyArabic(title, body)) Array.Clear(raised);
             // A label the text does not raise is not the text's topic, however likely its prior: kept below the threshold,
             // so the stored scores give the same verdict when read back (FromScores).
             for (var i = 0; i < model.Labels.Count; i++)
@@ -62,6 +66,29 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
         }
         return FromScores(scores.Select(pair => new TopicScore(pair.Key, pair.Value)).ToList());
     }
+
+    /// <summary>
+    /// Whether at least half of the letters of the title and body (the first <see cref="LettersRead"/> of them) are
+    /// Arabic script: what the trained model can read. Digits, punctuation and symbols are not letters.
+    /// </summary>
+    public static bool IsMostlyArabic(string title, string body)
+    {
+        var (letters, arabic) = (0, 0);
+        foreach (var text in new[] { title ?? "", body ?? "" })
+        {
+            foreach (var c in text)
+            {
+                if (!char.IsLetter(c)) continue;
+                letters++;
+                if (c is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\u08A0' and <= '\u08FF' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF') arabic++;
+                if (letters == LettersRead) return arabic * 2 >= letters;
+            }
+        }
+        return letters > 0 && arabic * 2 >= letters;
+    }
+
+    /// <summary>Letters <see cref="IsMostlyArabic"/> reads at most: the start of an article says what script it is in.</summary>
+    public const int LettersRead = 20_000;
 
     /// <summary>The verdict this classifier gives for <paramref name="scores"/> (every label's score, as <see cref="Classify"/> computed them).</summary>
     public TopicVerdict FromScores(IReadOnlyList<TopicScore> scores)

@@ -78,6 +78,10 @@ public class TopicTrainingTests
         var half = Margins(new TopicTraining(5, Loss: TopicLoss.Hinge, BalancePower: 0.5f));
         Assert.NotEqual(balanced, half);
         Assert.NotEqual(unweighted, half);
+        foreach (var wrong in new[] { -0.5f, 1.5f, float.NaN })
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => Margins(new TopicTraining(5, Loss: TopicLoss.Hinge, BalancePower: wrong)));
+        }
     }
 
     [Fact]

@@ -46,10 +46,15 @@ public class FeatureRowsTests
     }
 
     [Fact]
-    public void A_feature_given_twice_or_a_wrong_count_is_refused()
+    public async Task A_feature_given_twice_or_a_wrong_count_is_refused()
     {
         Assert.Throws<ArgumentException>(() => new FeatureRows(2, [(7u, 0), (7u, 1)]));
         Assert.Throws<ArgumentException>(() => new FeatureRows(1, [(7u, 0), (8u, 1)]));
+        // More pairs than the table has slots for the count: without the check as they come, the probe would never end.
+        var overfull = Task.Run(() => Assert.Throws<ArgumentException>(() => new FeatureRows(1, Enumerable.Range(0, 17).Select(i => ((uint)i * 7919u, i)))), TestContext.Current.CancellationToken);
+        var ended = await Task.WhenAny(overfull, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.True(ended == overfull, "filling 17 rows into a table sized for 1 did not end");
+        await overfull;
         Assert.Throws<ArgumentException>(() => new FeatureRows(3, [(7u, 0), (8u, 1)]));
         Assert.Equal(1, new FeatureRows(2, [(7u, 0), (8u, 1)]).RowOf(8u));
     }

@@ -185,20 +185,33 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     {
         using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(decompressed);
-        var magic = reader.ReadUInt32();
-        if (magic != Magic && magic != ClusterMagic && magic != FeatureSetMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
-        var withClusters = magic == ClusterMagic || (magic == FeatureSetMagic && reader.ReadBoolean());
-        var set = magic == FeatureSetMagic ? (NerFeatureSet)reader.ReadInt32() : NerFeatureSet.None;
-        if ((set & ~Known) != 0) throw new InvalidDataException($"This NER model uses feature templates this build does not know ({set}).");
-        if (withClusters && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
-        Dictionary<string, string>? triggers = null;
-        if ((set & NerFeatureSet.LearnedTriggers) != 0)
+        try
         {
-            var count = reader.ReadInt32();
-            triggers = new Dictionary<string, string>(count, StringComparer.Ordinal);
-            for (var i = 0; i < count; i++) triggers[reader.ReadString()] = reader.ReadString();
+            var magic = reader.ReadUInt32();
+            if (magic != Magic && magic != ClusterMagic && magic != FeatureSetMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
+            var withClusters = magic == ClusterMagic || (magic == FeatureSetMagic && reader.ReadBoolean());
+            var set = magic == FeatureSetMagic ? (NerFeatureSet)reader.ReadInt32() : NerFeatureSet.None;
+            if ((set & ~Known) != 0) throw new InvalidDataException($"This NER model uses feature templates this build does not know ({set}).");
+            if (withClusters && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
+            Dictionary<string, string>? triggers = null;
+            if ((set & NerFeatureSet.LearnedTriggers) != 0)
+            {
+                var count = reader.ReadInt32();
+                if (count is < 0 or > MaxTriggers) throw new InvalidDataException($"{count} trigger words: a model holds 0 to {MaxTriggers}.");
+                triggers = new Dictionary<string, string>(Math.Min(count, 1024), StringComparer.Ordinal);
+                for (var i = 0; i < count; i++) triggers[reader.ReadString()] = reader.ReadString();
+            }
+            var used = withClusters ? clusters : null;
+            var model = new NerModel(PerceptronTagger.Load(reader, gazetteer, used, set, triggers), PerceptronTagger.Load(reader, gazetteer, used, set, triggers));
+            // Both passes read, nothing may follow: a row count written smaller than the rows would otherwise drop the rest unseen.
+            if (decompressed.ReadByte() != -1) throw new InvalidDataException("Bytes follow the second pass: not a model this build wrote.");
+            return model;
         }
-        var used = withClusters ? clusters : null;
-        return new NerModel(PerceptronTagger.Load(reader, gazetteer, used, set, triggers), PerceptronTagger.Load(reader, gazetteer, used, set, triggers));
+        catch (Exception e) when (e is EndOfStreamException or OverflowException or IndexOutOfRangeException or ArgumentException or IOException && e is not InvalidDataException)
+        {
+            throw new InvalidDataException("Not a valid NewsMonitor NER model: " + e.Message, e);
+        }
     }
+
+    private const int MaxTriggers = 1 << 20;
 }

@@ -281,13 +281,21 @@ public sealed class PerceptronTagger
         if (reader.ReadUInt32() != Magic || reader.ReadInt32() != TagCount) throw new InvalidDataException("Not a NewsMonitor NER model.");
         var transitions = new float[(TagCount + 1) * TagCount];
         for (var i = 0; i < transitions.Length; i++) transitions[i] = reader.ReadSingle();
+        if (transitions.Any(value => !float.IsFinite(value))) throw new InvalidDataException("A transition weight is not a finite number.");
         var count = reader.ReadInt32();
-        var features = new uint[count];
-        var weights = new float[count * TagCount];
+        if (count is < 0 or > MaxRows) throw new InvalidDataException($"{count} feature rows: a model holds 0 to {MaxRows}.");
+        // Grown as rows are read, not sized from the count: a short file claiming many rows ends before it costs memory.
+        var features = new List<uint>(Math.Min(count, 1 << 16));
+        var weights = new List<float>(Math.Min(count, 1 << 16) * TagCount);
         for (var row = 0; row < count; row++)
         {
-            features[row] = reader.ReadUInt32();
-            for (var t = 0; t < TagCount; t++) weights[row * TagCount + t] = (float)reader.ReadHalf();
+            features.Add(reader.ReadUInt32());
+            for (var t = 0; t < TagCount; t++)
+            {
+                var weight = (float)reader.ReadHalf();
+                if (!float.IsFinite(weight)) throw new InvalidDataException($"Feature row {row} has a weight that is not a finite number.");
+                weights.Add(weight);
+            }
         }
         FeatureRows rows;
         try
@@ -298,8 +306,10 @@ public sealed class PerceptronTagger
         {
             throw new InvalidDataException("Not a valid NewsMonitor NER model: " + e.Message, e);
         }
-        return new PerceptronTagger(rows, weights, transitions, gazetteer, clusters, set, triggers);
+        return new PerceptronTagger(rows, [.. weights], transitions, gazetteer, clusters, set, triggers);
     }
+
+    private const int MaxRows = 1 << 24;
 
     /// <summary>
     /// Weights with the bookkeeping for averaging: the sum of each weight over all steps, updated lazily. Features

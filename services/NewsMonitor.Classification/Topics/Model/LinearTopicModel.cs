@@ -98,7 +98,12 @@ public sealed class LinearTopicModel
         var biasSquares = new float[count];
         var index = labels.Select((label, i) => (label, i)).ToDictionary(pair => pair.label, pair => pair.i, StringComparer.Ordinal);
         var targets = examples.Select(example => example.Labels.Where(index.ContainsKey).Select(label => index[label]).ToHashSet()).ToArray();
-        // Class-balanced loss: positives and negatives of each label weigh half the total each.
+        // Class-balanced loss: at BalancePower 1 the positives and negatives of each label weigh half the total each; a
+        // lower power moves each side's weight towards 1 (0: unweighted).
+        if (!float.IsFinite(training.BalancePower) || training.BalancePower is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(training), training.BalancePower, "BalancePower runs from 0 (unweighted) to 1 (fully balanced).");
+        }
         var positives = Enumerable.Range(0, count).Select(label => targets.Count(target => target.Contains(label))).ToArray();
         var positiveWeight = positives.Select(p => p == 0 ? 0f : training.Balanced ? Balance(examples.Count / (2f * p)) : 1f).ToArray();
         var negativeWeight = positives.Select(p => p == examples.Count ? 0f : training.Balanced ? Balance(examples.Count / (2f * (examples.Count - p))) : 1f).ToArray();
@@ -275,30 +280,49 @@ public sealed class LinearTopicModel
     {
         using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
         using var reader = new BinaryReader(decompressed);
-        var magic = reader.ReadUInt32();
-        if (magic is not (Magic or IdfMagic)) throw new InvalidDataException("Not a NewsMonitor topic model.");
-        var version = reader.ReadString();
-        var count = reader.ReadInt32();
-        var labels = new string[count];
-        var weights = new float[count][];
-        var bias = new float[count];
-        var calibration = new (float, float)[count];
-        for (var label = 0; label < count; label++)
+        try
         {
-            labels[label] = reader.ReadString();
-            bias[label] = reader.ReadSingle();
-            calibration[label] = (reader.ReadSingle(), reader.ReadSingle());
-            var w = weights[label] = new float[TopicFeatures.Size];
-            var kept = reader.ReadInt32();
-            var j = 0;
-            for (var k = 0; k < kept; k++)
+            var magic = reader.ReadUInt32();
+            if (magic is not (Magic or IdfMagic)) throw new InvalidDataException("Not a NewsMonitor topic model.");
+            var version = reader.ReadString();
+            var count = reader.ReadInt32();
+            if (count is < 1 or > MaxLabels) throw new InvalidDataException($"{count} labels: a topic model has 1 to {MaxLabels}.");
+            var labels = new string[count];
+            var weights = new float[count][];
+            var bias = new float[count];
+            var calibration = new (float, float)[count];
+            for (var label = 0; label < count; label++)
             {
-                j += reader.Read7BitEncodedInt();
-                w[j] = (float)reader.ReadHalf();
+                labels[label] = reader.ReadString();
+                bias[label] = Finite(reader.ReadSingle(), "bias");
+                calibration[label] = (Finite(reader.ReadSingle(), "calibration"), Finite(reader.ReadSingle(), "calibration"));
+                var kept = reader.ReadInt32();
+                if (kept is < 0 or > TopicFeatures.Size) throw new InvalidDataException($"Label {labels[label]}: {kept} weights, at most {TopicFeatures.Size}.");
+                // Allocated once the label's header has been read: a short file cannot claim memory it does not describe.
+                var w = weights[label] = new float[TopicFeatures.Size];
+                var j = 0;
+                for (var k = 0; k < kept; k++)
+                {
+                    var gap = reader.Read7BitEncodedInt();
+                    if (gap < (k == 0 ? 0 : 1) || gap > TopicFeatures.Size - 1 - j) throw new InvalidDataException($"Label {labels[label]}: a weight's bucket is out of order or out of range.");
+                    j += gap;
+                    w[j] = Finite((float)reader.ReadHalf(), "weight");
+                }
             }
+            if (labels.Distinct(StringComparer.Ordinal).Count() != count) throw new InvalidDataException("A label is named twice.");
+            var model = new LinearTopicModel(version, labels, weights, bias, calibration, magic == IdfMagic ? DocumentFrequencies.Read(reader) : null);
+            if (decompressed.ReadByte() != -1) throw new InvalidDataException("Bytes follow the model: not a model this build wrote.");
+            return model;
         }
-        return new LinearTopicModel(version, labels, weights, bias, calibration, magic == IdfMagic ? DocumentFrequencies.Read(reader) : null);
+        catch (Exception e) when (e is EndOfStreamException or OverflowException or FormatException or IOException && e is not InvalidDataException)
+        {
+            throw new InvalidDataException("Not a valid NewsMonitor topic model: " + e.Message, e);
+        }
+
+        static float Finite(float value, string what) => float.IsFinite(value) ? value : throw new InvalidDataException($"A {what} is not a finite number.");
     }
+
+    private const int MaxLabels = 64;
 
     private static float Sigmoid(float z) => 1f / (1f + MathF.Exp(-z));
 }
@@ -386,8 +410,13 @@ internal sealed class DocumentFrequencies
     public static DocumentFrequencies Read(BinaryReader reader)
     {
         var documents = reader.ReadInt32();
+        if (documents < 0) throw new InvalidDataException($"{documents} documents behind the idf table.");
         var frequency = new int[TopicFeatures.Size];
-        for (var j = 0; j < frequency.Length; j++) frequency[j] = reader.Read7BitEncodedInt();
+        for (var j = 0; j < frequency.Length; j++)
+        {
+            frequency[j] = reader.Read7BitEncodedInt();
+            if (frequency[j] is < 0 || frequency[j] > documents) throw new InvalidDataException($"Bucket {j} is in {frequency[j]} of {documents} documents.");
+        }
         return new DocumentFrequencies(documents, frequency);
     }
 }

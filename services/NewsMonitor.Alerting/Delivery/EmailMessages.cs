@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using MimeKit;
 using MimeKit.Text;
+using NewsMonitor.Text;
 
 namespace NewsMonitor.Alerting.Delivery;
 
@@ -49,7 +50,7 @@ public static class EmailMessages
         foreach (var c in text)
         {
             if (!char.IsLetter(c)) continue;
-            return c is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\u08A0' and <= '\u08FF' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF';
+            return ArabicScript.Contains(c);
         }
         return false;
     }

@@ -1,5 +1,6 @@
 using NewsMonitor.Classification.Topics.Model;
 using NewsMonitor.Contracts;
+using NewsMonitor.Text;
 
 namespace NewsMonitor.Classification.Topics;
 
@@ -80,7 +81,7 @@ public sealed class TopicClassifier(LinearTopicModel model, TopicLexicon lexicon
             {
                 if (!char.IsLetter(c)) continue;
                 letters++;
-                if (c is >= '\u0600' and <= '\u06FF' or >= '\u0750' and <= '\u077F' or >= '\u08A0' and <= '\u08FF' or >= '\uFB50' and <= '\uFDFF' or >= '\uFE70' and <= '\uFEFF') arabic++;
+                if (ArabicScript.Contains(c)) arabic++;
                 if (letters == LettersRead) return arabic * 2 >= letters;
             }
         }

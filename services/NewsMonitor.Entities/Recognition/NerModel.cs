@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Entities.Recognition;
 
@@ -152,10 +152,8 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
     private const NerFeatureSet Known = NerFeatureSet.NeighbourForms | NerFeatureSet.WideClusters | NerFeatureSet.GazetteerSpan | NerFeatureSet.TagContext | NerFeatureSet.LearnedTriggers;
 
     /// <summary>Writes both passes, Brotli-compressed.</summary>
-    public void Save(Stream output)
+    public void Save(Stream output) => ModelFiles.Write(output, writer =>
     {
-        using var compressed = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
-        using var writer = new BinaryWriter(compressed);
         if (FeatureSet != NerFeatureSet.None)
         {
             writer.Write(FeatureSetMagic);
@@ -175,43 +173,31 @@ public sealed class NerModel(PerceptronTagger first, PerceptronTagger second)
         else writer.Write(UsesClusters ? ClusterMagic : Magic); // models without the round-2 templates are written as before
         first.Save(writer);
         second.Save(writer);
-    }
+    });
 
     /// <summary>
     /// Reads a model written by <see cref="Save"/>; <paramref name="gazetteer"/> and <paramref name="clusters"/> must be
     /// the ones it was trained with. A model trained without clusters ignores <paramref name="clusters"/> (older files load).
     /// </summary>
-    public static NerModel Load(Stream input, NameGazetteer gazetteer, WordClusters? clusters = null)
+    public static NerModel Load(Stream input, NameGazetteer gazetteer, WordClusters? clusters = null) => ModelFiles.Read(input, "NewsMonitor NER model", reader =>
     {
-        using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
-        using var reader = new BinaryReader(decompressed);
-        try
+        var magic = reader.ReadUInt32();
+        if (magic != Magic && magic != ClusterMagic && magic != FeatureSetMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
+        var withClusters = magic == ClusterMagic || (magic == FeatureSetMagic && reader.ReadBoolean());
+        var set = magic == FeatureSetMagic ? (NerFeatureSet)reader.ReadInt32() : NerFeatureSet.None;
+        if ((set & ~Known) != 0) throw new InvalidDataException($"This NER model uses feature templates this build does not know ({set}).");
+        if (withClusters && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
+        Dictionary<string, string>? triggers = null;
+        if ((set & NerFeatureSet.LearnedTriggers) != 0)
         {
-            var magic = reader.ReadUInt32();
-            if (magic != Magic && magic != ClusterMagic && magic != FeatureSetMagic) throw new InvalidDataException("Not a NewsMonitor two-pass NER model.");
-            var withClusters = magic == ClusterMagic || (magic == FeatureSetMagic && reader.ReadBoolean());
-            var set = magic == FeatureSetMagic ? (NerFeatureSet)reader.ReadInt32() : NerFeatureSet.None;
-            if ((set & ~Known) != 0) throw new InvalidDataException($"This NER model uses feature templates this build does not know ({set}).");
-            if (withClusters && clusters is null) throw new InvalidDataException("This NER model was trained with word clusters; load it with them.");
-            Dictionary<string, string>? triggers = null;
-            if ((set & NerFeatureSet.LearnedTriggers) != 0)
-            {
-                var count = reader.ReadInt32();
-                if (count is < 0 or > MaxTriggers) throw new InvalidDataException($"{count} trigger words: a model holds 0 to {MaxTriggers}.");
-                triggers = new Dictionary<string, string>(Math.Min(count, 1024), StringComparer.Ordinal);
-                for (var i = 0; i < count; i++) triggers[reader.ReadString()] = reader.ReadString();
-            }
-            var used = withClusters ? clusters : null;
-            var model = new NerModel(PerceptronTagger.Load(reader, gazetteer, used, set, triggers), PerceptronTagger.Load(reader, gazetteer, used, set, triggers));
-            // Both passes read, nothing may follow: a row count written smaller than the rows would otherwise drop the rest unseen.
-            if (decompressed.ReadByte() != -1) throw new InvalidDataException("Bytes follow the second pass: not a model this build wrote.");
-            return model;
+            var count = reader.ReadInt32();
+            if (count is < 0 or > MaxTriggers) throw new InvalidDataException($"{count} trigger words: a model holds 0 to {MaxTriggers}.");
+            triggers = new Dictionary<string, string>(Math.Min(count, 1024), StringComparer.Ordinal);
+            for (var i = 0; i < count; i++) triggers[reader.ReadString()] = reader.ReadString();
         }
-        catch (Exception e) when (e is EndOfStreamException or OverflowException or IndexOutOfRangeException or ArgumentException or IOException && e is not InvalidDataException)
-        {
-            throw new InvalidDataException("Not a valid NewsMonitor NER model: " + e.Message, e);
-        }
-    }
+        var used = withClusters ? clusters : null;
+        return new NerModel(PerceptronTagger.Load(reader, gazetteer, used, set, triggers), PerceptronTagger.Load(reader, gazetteer, used, set, triggers));
+    });
 
     private const int MaxTriggers = 1 << 20;
 }

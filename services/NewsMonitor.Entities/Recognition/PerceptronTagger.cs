@@ -297,16 +297,8 @@ public sealed class PerceptronTagger
                 weights.Add(weight);
             }
         }
-        FeatureRows rows;
-        try
-        {
-            rows = new FeatureRows(count, features.Select((feature, row) => (feature, row)));
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException("Not a valid NewsMonitor NER model: " + e.Message, e);
-        }
-        return new PerceptronTagger(rows, [.. weights], transitions, gazetteer, clusters, set, triggers);
+        // A feature given twice throws ArgumentException: NerModel.Load (ModelFiles.Read) refuses the file for it.
+        return new PerceptronTagger(new FeatureRows(count, features.Select((feature, row) => (feature, row))), [.. weights], transitions, gazetteer, clusters, set, triggers);
     }
 
     private const int MaxRows = 1 << 24;

@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using NewsMonitor.ServiceDefaults;
 
 namespace NewsMonitor.Classification.Topics.Model;
 
@@ -248,10 +248,8 @@ public sealed class LinearTopicModel
     /// Writes the model: labels, calibration, and each label's non-zero weights as half floats, then (TF-IDF models
     /// only) the document count and every bucket's document frequency; Brotli-compressed.
     /// </summary>
-    public void Save(Stream output)
+    public void Save(Stream output) => ModelFiles.Write(output, writer =>
     {
-        using var compressed = new BrotliStream(output, CompressionLevel.SmallestSize, leaveOpen: true);
-        using var writer = new BinaryWriter(compressed);
         writer.Write(_idf is null ? Magic : IdfMagic);
         writer.Write(Version);
         writer.Write(Labels.Count);
@@ -273,54 +271,43 @@ public sealed class LinearTopicModel
             }
         }
         _idf?.Write(writer);
-    }
+    });
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
-    public static LinearTopicModel Load(Stream input)
+    public static LinearTopicModel Load(Stream input) => ModelFiles.Read(input, "NewsMonitor topic model", reader =>
     {
-        using var decompressed = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true);
-        using var reader = new BinaryReader(decompressed);
-        try
+        var magic = reader.ReadUInt32();
+        if (magic is not (Magic or IdfMagic)) throw new InvalidDataException("Not a NewsMonitor topic model.");
+        var version = reader.ReadString();
+        var count = reader.ReadInt32();
+        if (count is < 1 or > MaxLabels) throw new InvalidDataException($"{count} labels: a topic model has 1 to {MaxLabels}.");
+        var labels = new string[count];
+        var weights = new float[count][];
+        var bias = new float[count];
+        var calibration = new (float, float)[count];
+        for (var label = 0; label < count; label++)
         {
-            var magic = reader.ReadUInt32();
-            if (magic is not (Magic or IdfMagic)) throw new InvalidDataException("Not a NewsMonitor topic model.");
-            var version = reader.ReadString();
-            var count = reader.ReadInt32();
-            if (count is < 1 or > MaxLabels) throw new InvalidDataException($"{count} labels: a topic model has 1 to {MaxLabels}.");
-            var labels = new string[count];
-            var weights = new float[count][];
-            var bias = new float[count];
-            var calibration = new (float, float)[count];
-            for (var label = 0; label < count; label++)
+            labels[label] = reader.ReadString();
+            bias[label] = Finite(reader.ReadSingle(), "bias");
+            calibration[label] = (Finite(reader.ReadSingle(), "calibration"), Finite(reader.ReadSingle(), "calibration"));
+            var kept = reader.ReadInt32();
+            if (kept is < 0 or > TopicFeatures.Size) throw new InvalidDataException($"Label {labels[label]}: {kept} weights, at most {TopicFeatures.Size}.");
+            // Allocated once the label's header has been read: a short file cannot claim memory it does not describe.
+            var w = weights[label] = new float[TopicFeatures.Size];
+            var j = 0;
+            for (var k = 0; k < kept; k++)
             {
-                labels[label] = reader.ReadString();
-                bias[label] = Finite(reader.ReadSingle(), "bias");
-                calibration[label] = (Finite(reader.ReadSingle(), "calibration"), Finite(reader.ReadSingle(), "calibration"));
-                var kept = reader.ReadInt32();
-                if (kept is < 0 or > TopicFeatures.Size) throw new InvalidDataException($"Label {labels[label]}: {kept} weights, at most {TopicFeatures.Size}.");
-                // Allocated once the label's header has been read: a short file cannot claim memory it does not describe.
-                var w = weights[label] = new float[TopicFeatures.Size];
-                var j = 0;
-                for (var k = 0; k < kept; k++)
-                {
-                    var gap = reader.Read7BitEncodedInt();
-                    if (gap < (k == 0 ? 0 : 1) || gap > TopicFeatures.Size - 1 - j) throw new InvalidDataException($"Label {labels[label]}: a weight's bucket is out of order or out of range.");
-                    j += gap;
-                    w[j] = Finite((float)reader.ReadHalf(), "weight");
-                }
+                var gap = reader.Read7BitEncodedInt();
+                if (gap < (k == 0 ? 0 : 1) || gap > TopicFeatures.Size - 1 - j) throw new InvalidDataException($"Label {labels[label]}: a weight's bucket is out of order or out of range.");
+                j += gap;
+                w[j] = Finite((float)reader.ReadHalf(), "weight");
             }
-            if (labels.Distinct(StringComparer.Ordinal).Count() != count) throw new InvalidDataException("A label is named twice.");
-            var model = new LinearTopicModel(version, labels, weights, bias, calibration, magic == IdfMagic ? DocumentFrequencies.Read(reader) : null);
-            if (decompressed.ReadByte() != -1) throw new InvalidDataException("Bytes follow the model: not a model this build wrote.");
-            return model;
         }
-        catch (Exception e) when (e is EndOfStreamException or OverflowException or FormatException or IOException && e is not InvalidDataException)
-        {
-            throw new InvalidDataException("Not a valid NewsMonitor topic model: " + e.Message, e);
-        }
+        if (labels.Distinct(StringComparer.Ordinal).Count() != count) throw new InvalidDataException("A label is named twice.");
+        return new LinearTopicModel(version, labels, weights, bias, calibration, magic == IdfMagic ? DocumentFrequencies.Read(reader) : null);
 
         static float Finite(float value, string what) => float.IsFinite(value) ? value : throw new InvalidDataException($"A {what} is not a finite number.");
-    }
+    });
 
     private const int MaxLabels = 64;
 

@@ -12,10 +12,6 @@ public class TopicModelFileTests
     // Saving compresses at the smallest size (seconds): once for the class.
     private static readonly Lazy<byte[]> Shipped = new(() => BrotliFiles.Saved(TopicModels.Shipped.Save));
 
-    private static byte[] ShippedBytes() => Shipped.Value;
-
-    private static MemoryStream Compressed(Action<BinaryWriter> write) => BrotliFiles.Write(write);
-
     private static void Label(BinaryWriter writer, string name, float bias, float a, float b, params (int Gap, float Weight)[] weights)
     {
         writer.Write(name);
@@ -40,7 +36,7 @@ public class TopicModelFileTests
     [Fact]
     public void The_shipped_model_loads_from_what_it_saves()
     {
-        var model = LinearTopicModel.Load(Compressed(writer => writer.Write(ShippedBytes())));
+        var model = LinearTopicModel.Load(BrotliFiles.Write(writer => writer.Write(Shipped.Value)));
         var x = TopicFeatures.Of("فاز المنتخب في المباراة");
         Assert.Equal(TopicModels.Shipped.Margins(x), model.Margins(x));
     }
@@ -48,7 +44,7 @@ public class TopicModelFileTests
     [Fact]
     public void A_small_well_formed_file_loads()
     {
-        var model = LinearTopicModel.Load(Compressed(writer =>
+        var model = LinearTopicModel.Load(BrotliFiles.Write(writer =>
         {
             writer.Write(PlainMagic);
             writer.Write("test");
@@ -62,17 +58,17 @@ public class TopicModelFileTests
     [Fact]
     public void A_truncated_file_is_refused()
     {
-        var bytes = ShippedBytes();
+        var bytes = Shipped.Value;
         foreach (var length in new[] { 7, bytes.Length / 3, bytes.Length / 2, bytes.Length - 1 })
         {
-            Assert.Throws<InvalidDataException>(() => LinearTopicModel.Load(Compressed(writer => writer.Write(bytes, 0, length))));
+            Assert.Throws<InvalidDataException>(() => LinearTopicModel.Load(BrotliFiles.Write(writer => writer.Write(bytes, 0, length))));
         }
     }
 
     [Fact]
-    public void Bytes_after_the_model_are_refused() => Assert.Throws<InvalidDataException>(() => LinearTopicModel.Load(Compressed(writer =>
+    public void Bytes_after_the_model_are_refused() => Assert.Throws<InvalidDataException>(() => LinearTopicModel.Load(BrotliFiles.Write(writer =>
     {
-        writer.Write(ShippedBytes());
+        writer.Write(Shipped.Value);
         writer.Write((byte)0);
     })));
 
@@ -80,7 +76,7 @@ public class TopicModelFileTests
     [InlineData(0)]
     [InlineData(-3)]
     [InlineData(100_000)]
-    public void A_label_count_out_of_range_is_refused_before_anything_is_allocated_for_it(int labels) => Refused(Compressed(writer =>
+    public void A_label_count_out_of_range_is_refused_before_anything_is_allocated_for_it(int labels) => Refused(BrotliFiles.Write(writer =>
     {
         writer.Write(PlainMagic);
         writer.Write("test");
@@ -90,14 +86,14 @@ public class TopicModelFileTests
     [Fact]
     public void A_weight_outside_the_buckets_or_out_of_order_is_refused()
     {
-        Refused(Compressed(writer =>
+        Refused(BrotliFiles.Write(writer =>
         {
             writer.Write(PlainMagic);
             writer.Write("test");
             writer.Write(1);
             Label(writer, "economy", 0f, 1f, 0f, (TopicFeatures.Size - 1, 0.5f), (1, 0.5f));
         }));
-        Refused(Compressed(writer =>
+        Refused(BrotliFiles.Write(writer =>
         {
             writer.Write(PlainMagic);
             writer.Write("test");
@@ -109,7 +105,7 @@ public class TopicModelFileTests
     [Theory]
     [InlineData(float.NaN, 1f)]
     [InlineData(0f, float.PositiveInfinity)]
-    public void A_bias_or_calibration_that_is_not_a_number_is_refused(float bias, float a) => Refused(Compressed(writer =>
+    public void A_bias_or_calibration_that_is_not_a_number_is_refused(float bias, float a) => Refused(BrotliFiles.Write(writer =>
     {
         writer.Write(PlainMagic);
         writer.Write("test");
@@ -118,7 +114,7 @@ public class TopicModelFileTests
     }));
 
     [Fact]
-    public void A_label_named_twice_is_refused() => Refused(Compressed(writer =>
+    public void A_label_named_twice_is_refused() => Refused(BrotliFiles.Write(writer =>
     {
         writer.Write(PlainMagic);
         writer.Write("test");

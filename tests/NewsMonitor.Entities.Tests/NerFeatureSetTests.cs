@@ -1,4 +1,5 @@
 using NewsMonitor.Entities.Recognition;
+using NewsMonitor.Testing;
 using NewsMonitor.Text;
 
 namespace NewsMonitor.Entities.Tests;
@@ -92,8 +93,7 @@ public class NerFeatureSetTests
         Assert.Equal(old, Bytes(NerFeatureSet.None));
         Assert.Equal(Bytes(NerFeatureSet.GazetteerSpan), Bytes(NerFeatureSet.GazetteerSpan));
         // The first word of the decompressed file is the format: "NEM2" (no clusters, no new templates) as before this change.
-        using var reader = new BinaryReader(new System.IO.Compression.BrotliStream(new MemoryStream(old), System.IO.Compression.CompressionMode.Decompress));
-        Assert.Equal(0x324D454Eu, reader.ReadUInt32());
+        Assert.Equal(0x324D454Eu, BitConverter.ToUInt32(BrotliFiles.Decompressed(old)));
     }
 
     [Fact]
@@ -138,15 +138,12 @@ public class NerFeatureSetTests
     [Fact]
     public void A_model_file_with_unknown_feature_templates_is_refused()
     {
-        using var file = new MemoryStream();
-        using (var compressed = new System.IO.Compression.BrotliStream(file, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new BinaryWriter(compressed))
+        using var file = BrotliFiles.Write(writer =>
         {
             writer.Write(0x344D454Eu); // NEM4
             writer.Write(false);
             writer.Write(1 << 20);
-        }
-        file.Position = 0;
+        });
         Assert.Throws<InvalidDataException>(() => NerModel.Load(file, new NameGazetteer()));
     }
 }

@@ -12,8 +12,6 @@ public class NerModelFileTests
     // Saving compresses at the smallest size (seconds): once for the class.
     private static readonly Lazy<byte[]> Shipped = new(() => BrotliFiles.Saved(BuiltInData.TrainedTagger.Save));
 
-    private static MemoryStream File(Action<BinaryWriter> write) => BrotliFiles.Write(write);
-
     private static void Pass(BinaryWriter writer, int count, IEnumerable<(uint Feature, float Weight)> rows)
     {
         writer.Write(PassMagic);
@@ -37,7 +35,7 @@ public class NerModelFileTests
     [Fact]
     public void A_well_formed_file_loads()
     {
-        var model = NerModel.Load(File(writer =>
+        var model = NerModel.Load(BrotliFiles.Write(writer =>
         {
             writer.Write(TwoPassMagic);
             Pass(writer, 2, [(7u, 0.5f), (8u, -0.5f)]);
@@ -47,7 +45,7 @@ public class NerModelFileTests
     }
 
     [Fact]
-    public void A_feature_given_twice_is_refused() => Refused(File(writer =>
+    public void A_feature_given_twice_is_refused() => Refused(BrotliFiles.Write(writer =>
     {
         writer.Write(TwoPassMagic);
         Pass(writer, 2, [(7u, 0.5f), (7u, -0.5f)]);
@@ -58,14 +56,14 @@ public class NerModelFileTests
     [InlineData(int.MaxValue)]
     [InlineData(-1)]
     [InlineData(10_000_000)]
-    public void A_row_count_the_file_does_not_hold_is_refused_without_allocating_for_it(int count) => Refused(File(writer =>
+    public void A_row_count_the_file_does_not_hold_is_refused_without_allocating_for_it(int count) => Refused(BrotliFiles.Write(writer =>
     {
         writer.Write(TwoPassMagic);
         Pass(writer, count, [(7u, 0.5f)]);
     }));
 
     [Fact]
-    public void A_weight_that_is_not_a_number_is_refused() => Refused(File(writer =>
+    public void A_weight_that_is_not_a_number_is_refused() => Refused(BrotliFiles.Write(writer =>
     {
         writer.Write(TwoPassMagic);
         Pass(writer, 1, [(7u, float.NaN)]);
@@ -76,20 +74,20 @@ public class NerModelFileTests
     public void Bytes_after_the_second_pass_are_refused()
     {
         // A row count written smaller than the rows that follow it would otherwise load and drop them unseen.
-        Refused(File(writer =>
+        Refused(BrotliFiles.Write(writer =>
         {
             writer.Write(TwoPassMagic);
             Pass(writer, 1, [(7u, 0.5f)]);
             Pass(writer, 1, [(9u, 1f), (10u, 1f)]);
         }));
         var shipped = Shipped.Value;
-        var extended = File(writer =>
+        var extended = BrotliFiles.Write(writer =>
         {
             writer.Write(shipped);
             writer.Write(0);
         });
         Assert.Throws<InvalidDataException>(() => BuiltInData.LoadTagger(extended));
-        Assert.NotNull(BuiltInData.LoadTagger(File(writer => writer.Write(shipped))));
+        Assert.NotNull(BuiltInData.LoadTagger(BrotliFiles.Write(writer => writer.Write(shipped))));
     }
 
     [Fact]
@@ -98,7 +96,7 @@ public class NerModelFileTests
         var bytes = Shipped.Value;
         foreach (var length in new[] { 2, bytes.Length / 3, bytes.Length - 1 })
         {
-            Assert.Throws<InvalidDataException>(() => BuiltInData.LoadTagger(File(writer => writer.Write(bytes, 0, length))));
+            Assert.Throws<InvalidDataException>(() => BuiltInData.LoadTagger(BrotliFiles.Write(writer => writer.Write(bytes, 0, length))));
         }
     }
 }

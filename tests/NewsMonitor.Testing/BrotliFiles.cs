@@ -23,9 +23,14 @@ public static class BrotliFiles
     {
         using var file = new MemoryStream();
         save(file);
-        file.Position = 0;
+        return Decompressed(file.ToArray());
+    }
+
+    /// <summary>The decompressed bytes of a Brotli-compressed file.</summary>
+    public static byte[] Decompressed(byte[] file)
+    {
         using var decompressed = new MemoryStream();
-        using (var brotli = new BrotliStream(file, CompressionMode.Decompress)) brotli.CopyTo(decompressed);
+        using (var brotli = new BrotliStream(new MemoryStream(file), CompressionMode.Decompress)) brotli.CopyTo(decompressed);
         return decompressed.ToArray();
     }
 }

@@ -103,8 +103,8 @@ public static class BatchAppends
         return stored;
     }
 
-    // Tries of a batch as a whole before its decisions are made one by one.
-    private const int BatchRounds = 2;
+    /// <summary>Tries of a batch as a whole before its decisions are made one by one (alerting's fact batches use it too).</summary>
+    public const int BatchRounds = 2;
 
     // The single write path, with the message's trace: true when this call stored the decision's events.
     private static Task<bool> DecideAndAppendAloneAsync<TAggregate>(IDocumentStore store, BatchDecision<TAggregate> decision, CancellationToken cancellationToken)

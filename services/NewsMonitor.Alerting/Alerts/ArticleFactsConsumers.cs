@@ -67,7 +67,7 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
             catch (Exception exception) when (EventStoreSessions.IsWriteConflict(exception) || exception is RepeatsChangedException)
             {
                 // Nothing of the batch was stored (facts and alerts are one transaction): decided again on what is committed.
-                if (round >= BatchRounds)
+                if (round >= BatchAppends.BatchRounds)
                 {
                     alone.AddRange(staged);
                     break;
@@ -78,9 +78,6 @@ public sealed class ArticleFactRecorder(IDocumentStore store, SubscriptionIndex 
         // Originals before their copies: an original that lost its race twice is among the alone ones.
         foreach (var fact in alone.Concat(copies)) await NoteAloneAsync(fact, cancellationToken);
     }
-
-    // Tries of a batch as a whole before its facts are noted one by one (as in BatchAppends).
-    private const int BatchRounds = 2;
 
     // A fact in a session of its own, read again after each lost race; after WriteAttempts losses the exception goes to
     // MassTransit's retry. A collision is never swallowed: the fact and its alerts are one transaction.
